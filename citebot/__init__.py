@@ -1,0 +1,1 @@
+"""The ``citebot`` command: the composition root that wires the core to its adapters."""

@@ -1,0 +1,95 @@
+"""``citebot`` subcommands. Each prints what the core returns; errors become one clear line.
+
+Examples:
+    citebot ingest corpus/ --prune
+    citebot ask "Who summoned the Chinese ambassador?" --json
+"""
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from index import offline  # noqa: F401  (before anything imports transformers)
+from index.errors import CitebotError
+from index.ingest import Progress
+from index.models import Answer
+from index.service import Citebot
+from index.settings import get_settings
+
+
+def _progress(total: int) -> Progress:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="doc", desc="Embedding", file=sys.stderr,
+               disable=total < 20 or not sys.stderr.isatty())
+
+    def tick(n: int) -> None:
+        bar.update(n)
+        if bar.n >= total:
+            bar.close()
+
+    return tick
+
+
+def cmd_ingest(bot: Citebot, args: argparse.Namespace) -> int:
+    """citebot ingest [PATH ...] [--prune]: index new and changed files."""
+    report = bot.ingest([Path(p) for p in args.paths] or None, prune=args.prune,
+                        progress=_progress)
+    for problem in report.problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    if not report.chunks and not report.removed:
+        print("Nothing to embed: the index is up to date.")
+    print(report.summary())
+    return 0
+
+
+def render(answer: Answer) -> str:
+    lines = [answer.answer]
+    if answer.citations:
+        lines.append("")
+    for c in answer.citations:
+        where = f"{c.title} ({c.source})" if c.title else c.source
+        lines.append(f"[{c.n}] {where}, characters {c.start}-{c.end}, score {c.score:.2f}")
+        lines.append(f"    “{c.text}”")
+    return "\n".join(lines)
+
+
+def cmd_ask(bot: Citebot, args: argparse.Namespace) -> int:
+    """citebot ask "Who summoned the Chinese ambassador?" [-k 5] [--json]"""
+    answer = bot.ask(args.question, top_k=args.k)
+    print(answer.model_dump_json(indent=2) if args.json else render(answer))
+    return 0
+
+
+def _commands() -> list[Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
+    """Subcommands that live in their own modules (each adds its parser)."""
+    return []
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="citebot", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    ingest = sub.add_parser("ingest", help="index a corpus folder (default: corpus/)")
+    ingest.add_argument("paths", nargs="*", help="folders or .txt/.md files")
+    ingest.add_argument("--prune", action="store_true", help="drop documents whose files are gone")
+    ingest.set_defaults(run=cmd_ingest)
+    ask = sub.add_parser("ask", help="answer a question with verbatim citations")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, default=None, help="chunks to retrieve (CITEBOT_TOP_K)")
+    ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    ask.set_defaults(run=cmd_ask)
+    for add in _commands():
+        add(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        run: Callable[[Citebot, argparse.Namespace], int] = args.run
+        return run(Citebot(get_settings()), args)
+    except CitebotError as e:
+        print(f"citebot: {e}", file=sys.stderr)
+        return 2

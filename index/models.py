@@ -1,0 +1,97 @@
+"""Typed results shared by every surface, so the CLI, the API and the bot say the same thing."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class DocumentMeta(_Frozen):
+    """What is known about one stored document."""
+
+    source: str = Field(description="Path relative to the corpus root, e.g. '000_x.txt'")
+    title: str | None = None
+    hash: str = Field(description="SHA-256 of the document's UTF-8 text")
+    chunks: int = 0
+    chars: int = 0
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+
+
+class Document(_Frozen):
+    """A document's full text with its metadata."""
+
+    meta: DocumentMeta
+    text: str
+
+
+class Span(_Frozen):
+    """A character range ``[start, end)`` of a document."""
+
+    start: int
+    end: int
+
+
+class Chunk(_Frozen):
+    """A retrieval unit: a run of whole sentences of one document."""
+
+    source: str
+    index: int
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Span, ...]
+
+
+class ScoredChunk(_Frozen):
+    chunk: Chunk
+    title: str | None
+    score: float
+
+
+class Citation(_Frozen):
+    """A verbatim passage: ``text`` is exactly the source's characters ``[start:end]``."""
+
+    n: int = Field(description="The number of the [n] marker in the answer")
+    source: str
+    title: str | None
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+class Answer(_Frozen):
+    """An extractive answer: verbatim sentences, each followed by its ``[n]`` marker."""
+
+    question: str
+    answer: str
+    citations: list[Citation]
+    found: bool
+
+
+class IngestReport(_Frozen):
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    removed: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+    problems: list[str] = []
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.skipped} skipped, {self.removed} removed; {self.chunks} chunks embedded "
+            f"in {self.seconds:.1f} s"
+        )
+
+
+class Turn(_Frozen):
+    """One earlier question and its answer, for follow-up questions."""
+
+    question: str
+    answer: str

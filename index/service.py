@@ -1,0 +1,145 @@
+"""``Citebot``: the core's one entry point, wiring settings, model, store and indexes."""
+
+import threading
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from . import offline  # noqa: F401
+from .answer import candidates, compose, terms
+from .embedder import Embedder
+from .errors import InvalidInput
+from .followup import contextualize
+from .ingest import Ingestor, Progress
+from .lexical import LexicalIndex
+from .loader import decode, make_document
+from .models import Answer, Document, DocumentMeta, IngestReport, Turn
+from .retrieve import Retriever
+from .settings import Settings
+from .store import Store, connect
+
+
+class Citebot:
+    """Loads the model and opens the store once; every method is safe to call from threads."""
+
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None,
+                 client: Any = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or Embedder(settings.embed_model,
+                                             batch_size=settings.embed_batch_size)
+        self._client = client
+        self._write_lock = threading.Lock()  # one writer at a time keeps versions simple
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self._client or connect(self.settings), self.settings.collection)
+
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        return LexicalIndex(self.settings.lexical_dir / self.settings.collection, self.store)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return Retriever(self.store, self.lexical)
+
+    def warm_up(self) -> None:
+        """Load the model and open the store now rather than on the first question."""
+        self.embedder.embed_queries(["warm up"])
+        self.lexical.search("warm up", 1)
+
+    # -- writing ----------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Sequence[Path] | None = None,
+        *,
+        prune: bool = False,
+        progress: Callable[[int], Progress] | None = None,
+    ) -> IngestReport:
+        with self._write_lock:
+            ingestor = Ingestor(self.settings, self.embedder, self.store)
+            report = ingestor.ingest_paths(
+                paths or [self.settings.corpus_dir], prune=prune, progress=progress
+            )
+            if report.chunks or report.removed:
+                self.lexical.rebuild()
+            return report
+
+    def add_document(self, source: str, text: str | bytes, **meta: str | None) -> DocumentMeta:
+        """Add or replace one document; it is answerable when this returns."""
+        source = _check_source(source)
+        if isinstance(text, bytes):
+            text = decode(text, source)
+        if not text.strip():
+            raise InvalidInput(f"{source}: the document is empty; send its text")
+        if len(text) > self.settings.max_document_chars:
+            raise InvalidInput(
+                f"{source}: {len(text):,} characters is over the limit of "
+                f"{self.settings.max_document_chars:,} (CITEBOT_MAX_DOCUMENT_CHARS); split it"
+            )
+        doc = make_document(source, text, **meta)
+        with self._write_lock:
+            Ingestor(self.settings, self.embedder, self.store).write([doc])
+            self.lexical.rebuild()
+        return self.store.metas([source])[source]
+
+    def delete_document(self, source: str) -> None:
+        with self._write_lock:
+            self.store.delete(source)
+            self.lexical.rebuild()
+
+    # -- reading ----------------------------------------------------------------------
+
+    def documents(self, offset: int = 0, limit: int | None = None) -> list[DocumentMeta]:
+        return self.store.list_documents(offset, limit)
+
+    def document(self, source: str) -> Document:
+        return self.store.get(_check_source(source))
+
+    def ask(self, question: str, *, top_k: int | None = None,
+            history: Sequence[Turn] = ()) -> Answer:
+        """Answer with verbatim sentences, or say plainly that the corpus has no answer."""
+        question = self.check_question(question)
+        k = self.check_top_k(top_k)
+        query = contextualize(question, history[-self.settings.history_turns :]
+                              if self.settings.history_turns else ())
+        vec = self.embedder.embed_queries([query])[0]
+        chunks = self.retriever.retrieve(query, vec, k, self.settings.retrieval_mode)
+        hashes = {s: m.hash for s, m in self.store.metas(c.chunk.source for c in chunks).items()}
+        vectors = self.store.sentence_vectors([c.chunk for c in chunks], hashes)
+        ranked = candidates(chunks, vectors, vec, terms(question))
+        return compose(
+            question, ranked, min_score=self.settings.min_score,
+            max_sentences=self.settings.answer_sentences,
+        )
+
+    def check_question(self, question: str) -> str:
+        question = question.strip()
+        if not question:
+            raise InvalidInput("the question is empty: ask something, e.g. "
+                               "'Who summoned the Chinese ambassador?'")
+        if len(question) > self.settings.max_question_chars:
+            raise InvalidInput(
+                f"the question is {len(question):,} characters; the limit is "
+                f"{self.settings.max_question_chars:,} (CITEBOT_MAX_QUESTION_CHARS)"
+            )
+        return question
+
+    def check_top_k(self, top_k: int | None) -> int:
+        k = self.settings.top_k if top_k is None else top_k
+        if not 1 <= k <= self.settings.max_top_k:
+            raise InvalidInput(f"top_k must be between 1 and {self.settings.max_top_k}, not {k}")
+        return k
+
+
+def _check_source(source: str) -> str:
+    """A relative path inside the corpus: no absolute paths, no '..', no empty parts."""
+    parts = source.replace("\\", "/").split("/")
+    if not source.strip() or source.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise InvalidInput(
+            f"source {source!r} must be a relative path inside the corpus, like 'news/a.txt'"
+        )
+    if "\x00" in source or len(source) > 512:
+        raise InvalidInput("source must be at most 512 characters with no NUL byte")
+    return source

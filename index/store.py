@@ -1,0 +1,245 @@
+"""Chroma storage: chunks (through llama-index's vector store), sentences and documents.
+
+Three collections per corpus:
+- ``<name>_chunks``: one llama-index ``TextNode`` per chunk, queried through
+  ``ChromaVectorStore``;
+- ``<name>_sentences``: the late-chunked sentence vectors answers are picked with;
+- ``<name>_docs``: one record per document with its full text and metadata. It is written
+  last, so it is the commit point: chunks whose ``doc_hash`` differs from it are a new
+  version not yet committed or an old one not yet removed, and are never returned.
+"""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from llama_index.core.schema import TextNode
+from llama_index.core.vector_stores import VectorStoreQuery
+
+from . import offline  # noqa: F401
+from .errors import DocumentNotFound
+from .models import Chunk, Document, DocumentMeta, ScoredChunk, Span
+from .settings import Settings
+
+_BATCH = 5000  # Chroma refuses more than 5,461 items per call
+
+
+def connect(settings: Settings) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+        )
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def _spans(text: str) -> tuple[Span, ...]:
+    return tuple(
+        Span(start=int(a), end=int(b)) for a, b in (p.split("-") for p in text.split(",") if p)
+    )
+
+
+class Store:
+    def __init__(self, client: Any, name: str) -> None:
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        # No embedding function anywhere: vectors are always passed in, so Chroma never
+        # tries to download its default ONNX model.
+        def make(suffix: str) -> Any:
+            return client.get_or_create_collection(
+                f"{name}_{suffix}", embedding_function=None, metadata={"hnsw:space": "cosine"}
+            )
+
+        self.client = client
+        self.chunks = make("chunks")
+        self.sentences = make("sentences")
+        self.docs = make("docs")
+        self.vectors = ChromaVectorStore(chroma_collection=self.chunks)
+
+    # -- documents ---------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self.docs.count())
+
+    def hashes(self) -> dict[str, str]:
+        got = self.docs.get(include=["metadatas"])
+        return {i: str(m["hash"]) for i, m in zip(got["ids"], got["metadatas"])}
+
+    def list_documents(self, offset: int = 0, limit: int | None = None) -> list[DocumentMeta]:
+        got = self.docs.get(include=["metadatas"])
+        metas = sorted((_meta(m) for m in got["metadatas"]), key=lambda m: m.source)
+        return metas[offset : None if limit is None else offset + limit]
+
+    def metas(self, sources: Iterable[str]) -> dict[str, DocumentMeta]:
+        ids = sorted(set(sources))
+        if not ids:
+            return {}
+        got = self.docs.get(ids=ids, include=["metadatas"])
+        return {i: _meta(m) for i, m in zip(got["ids"], got["metadatas"])}
+
+    def get(self, source: str) -> Document:
+        got = self.docs.get(ids=[source], include=["metadatas", "documents"])
+        if not got["ids"]:
+            raise DocumentNotFound(
+                f"no document {source!r}; list them with `citebot ingest` output or "
+                "GET /v1/documents"
+            )
+        return Document(meta=_meta(got["metadatas"][0]), text=got["documents"][0])
+
+    # -- writing ---------------------------------------------------------------------
+
+    def write(
+        self,
+        doc: Document,
+        chunks: Sequence[Chunk],
+        chunk_vecs: np.ndarray,
+        sentence_vecs: Sequence[np.ndarray],
+    ) -> None:
+        """Add a document version; the docs record, written last, makes it visible."""
+        h = doc.meta.hash
+        self._remove_version(doc.meta.source, keep=None, only=h)  # a crashed earlier try
+        nodes = [
+            TextNode(
+                id_=f"{c.source}@{h[:16]}#{c.index}",
+                text=c.text,
+                embedding=v.tolist(),
+                start_char_idx=c.start,
+                end_char_idx=c.end,
+                metadata={
+                    "source": c.source,
+                    "doc_hash": h,
+                    "chunk": c.index,
+                    "title": doc.meta.title or "",
+                    "sentences": ",".join(f"{s.start}-{s.end}" for s in c.sentences),
+                },
+                excluded_embed_metadata_keys=["source", "doc_hash", "chunk", "sentences"],
+            )
+            for c, v in zip(chunks, chunk_vecs)
+        ]
+        for i in range(0, len(nodes), _BATCH):
+            self.vectors.add(nodes[i : i + _BATCH])
+        self._write_sentences(doc, chunks, sentence_vecs)
+        meta = doc.meta.model_copy(update={"chunks": len(chunks)})
+        record = {k: v for k, v in meta.model_dump().items() if v is not None}
+        self.docs.upsert(ids=[meta.source], documents=[doc.text], metadatas=[record],
+                         embeddings=[[1.0]])
+        self._remove_version(meta.source, keep=h)
+
+    def _write_sentences(
+        self, doc: Document, chunks: Sequence[Chunk], sentence_vecs: Sequence[np.ndarray]
+    ) -> None:
+        h = doc.meta.hash
+        seen: dict[str, tuple[Span, np.ndarray]] = {}
+        for c, vecs in zip(chunks, sentence_vecs):
+            for span, vec in zip(c.sentences, vecs):
+                # a sentence shared by two overlapping chunks keeps its first vector
+                seen.setdefault(f"{c.source}@{h[:16]}:{span.start}-{span.end}", (span, vec))
+        ids = list(seen)
+        for i in range(0, len(ids), _BATCH):
+            part = ids[i : i + _BATCH]
+            self.sentences.add(
+                ids=part,
+                embeddings=[seen[x][1].tolist() for x in part],
+                metadatas=[
+                    {"source": doc.meta.source, "doc_hash": h,
+                     "start": seen[x][0].start, "end": seen[x][0].end}
+                    for x in part
+                ],
+            )
+
+    def delete(self, source: str) -> None:
+        if not self.docs.get(ids=[source], include=[])["ids"]:
+            raise DocumentNotFound(f"no document {source!r} to delete")
+        self.docs.delete(ids=[source])  # uncommit first: its chunks vanish from answers
+        self._remove_version(source, keep=None)
+
+    def _remove_version(self, source: str, keep: str | None, only: str | None = None) -> None:
+        where: dict[str, Any] = {"source": source}
+        if only is not None:
+            where = {"$and": [{"source": source}, {"doc_hash": only}]}
+        elif keep is not None:
+            where = {"$and": [{"source": source}, {"doc_hash": {"$ne": keep}}]}
+        self.chunks.delete(where=where)
+        self.sentences.delete(where=where)
+
+    # -- reading for answers ---------------------------------------------------------
+
+    def query_chunks(self, vec: np.ndarray, k: int) -> list[ScoredChunk]:
+        n = min(k * 2 + 2, max(1, int(self.chunks.count())))
+        result = self.vectors.query(
+            VectorStoreQuery(query_embedding=vec.tolist(), similarity_top_k=n)
+        )
+        scored = [
+            (node, 1.0 + float(np.log(max(sim, 1e-12))))  # back from exp(-distance) to cosine
+            for node, sim in zip(result.nodes or [], result.similarities or [])
+        ]
+        return self.current([_node_chunk(n, s) for n, s in scored])[:k]
+
+    def fetch(self, ids: Sequence[str], vec: np.ndarray) -> list[ScoredChunk]:
+        """Chunks by id (from the lexical index), in that order, scored by dense cosine."""
+        if not ids:
+            return []
+        got = self.chunks.get(ids=list(ids), include=["metadatas", "documents", "embeddings"])
+        by_id = {
+            i: (*_chunk(m, d), float(np.dot(e, vec)))
+            for i, m, d, e in zip(
+                got["ids"], got["metadatas"], got["documents"], got["embeddings"]
+            )
+        }
+        return self.current([by_id[i] for i in ids if i in by_id])
+
+    def all_chunks(self) -> tuple[list[str], list[str]]:
+        """Every stored chunk's id and text (to rebuild the lexical index)."""
+        got = self.chunks.get(include=["documents"])
+        return list(got["ids"]), list(got["documents"])
+
+    def current(self, found: list[tuple[Chunk, str, str | None, float]]) -> list[ScoredChunk]:
+        """Keep results of committed document versions only (see the module docstring)."""
+        committed = self.metas(c.source for c, *_ in found)
+        return [
+            ScoredChunk(chunk=c, title=t, score=s)
+            for c, h, t, s in found
+            if c.source in committed and committed[c.source].hash == h
+        ]
+
+    def sentence_vectors(self, chunks: Sequence[Chunk], hashes: dict[str, str]) -> dict[
+        tuple[str, int, int], np.ndarray
+    ]:
+        ids = [
+            f"{c.source}@{hashes[c.source][:16]}:{s.start}-{s.end}"
+            for c in chunks if c.source in hashes for s in c.sentences
+        ]
+        if not ids:
+            return {}
+        got = self.sentences.get(ids=list(dict.fromkeys(ids)), include=["embeddings",
+                                                                        "metadatas"])
+        return {
+            (m["source"], int(m["start"]), int(m["end"])): np.asarray(e, dtype=np.float32)
+            for m, e in zip(got["metadatas"], got["embeddings"])
+        }
+
+
+def _meta(m: dict[str, Any]) -> DocumentMeta:
+    return DocumentMeta.model_validate(m)
+
+
+def _chunk(m: dict[str, Any], text: str) -> tuple[Chunk, str, str | None]:
+    spans = _spans(str(m["sentences"]))
+    chunk = Chunk(
+        source=str(m["source"]),
+        index=int(m["chunk"]),
+        start=spans[0].start,
+        end=spans[-1].end,
+        text=text,
+        sentences=spans,
+    )
+    return chunk, str(m["doc_hash"]), (str(m["title"]) or None)
+
+
+def _node_chunk(node: Any, score: float) -> tuple[Chunk, str, str | None, float]:
+    chunk, h, title = _chunk(node.metadata, node.get_content())
+    return chunk, h, title, score

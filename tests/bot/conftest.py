@@ -1,0 +1,16 @@
+"""Fixtures for bot tests: a fake Telegram Bot API server on a free loopback port."""
+
+from collections.abc import Iterator
+
+import pytest
+
+# tests/bot has no __init__.py (a package here would be named "bot" and shadow the real
+# one), so pytest's default "prepend" import mode puts this directory on sys.path.
+from fake_bot_api import FakeBotApi
+
+
+@pytest.fixture
+def fake_bot_api() -> Iterator[FakeBotApi]:
+    """A running FakeBotApi, stopped after the test; pass ``base_url``/``token`` to PTB."""
+    with FakeBotApi() as api:
+        yield api

@@ -1,0 +1,96 @@
+import re
+
+import pytest
+
+from index.answer import NOT_FOUND
+from index.errors import InvalidInput
+from index.models import Answer, Turn
+from index.service import Citebot
+from tests.conftest import CORPUS
+
+QUESTIONS = [
+    "Who summoned the Chinese ambassador?",
+    "Which region were the captured soldiers fighting in?",
+    "What goods does China export to Russia?",
+    "How many Chinese citizens are fighting for Russia?",
+    "What did Lin Jian say about weapons?",
+    "What percentage of Russia's microelectronics came from China?",
+    "Where did Zelenskyy hold the press conference?",
+    "What did NATO call China?",
+    "Which companies provide optical components for Russian tanks?",
+    "How were the Chinese fighters recruited?",
+    "drones",
+]
+
+
+def assert_invariant(answer: Answer) -> None:
+    """Every citation is the source's own characters; markers number 1..n in order."""
+    for c in answer.citations:
+        text = (CORPUS / c.source).read_bytes().decode("utf-8")
+        assert c.text == text[c.start : c.end], c
+        assert c.text in answer.answer
+    markers = [int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)]
+    assert markers == list(range(1, len(answer.citations) + 1))
+    assert [c.n for c in answer.citations] == markers
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_citations_are_verbatim(corpus_bot: Citebot, question: str) -> None:
+    answer = corpus_bot.ask(question)
+    assert answer.found and answer.citations
+    assert_invariant(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "source", "needle"),
+    [
+        ("Who summoned the Chinese ambassador?", None, "summoned Chinese Ambassador"),
+        ("Which region were the captured soldiers fighting in?", None, "Donetsk region"),
+        ("What goods does China export to Russia?", "003_c2cc60b2651c84c4.txt", "dual-use"),
+    ],
+)
+def test_right_passage_in_top_3(
+    corpus_bot: Citebot, question: str, source: str | None, needle: str
+) -> None:
+    vec = corpus_bot.embedder.embed_queries([question])[0]
+    top = corpus_bot.retriever.retrieve(question, vec, 3)
+    assert any(needle in sc.chunk.text and source in (None, sc.chunk.source) for sc in top), [
+        sc.chunk.text[:80] for sc in top
+    ]
+
+
+def test_answer_names_who_summoned(corpus_bot: Citebot) -> None:
+    answer = corpus_bot.ask("Who summoned the Chinese ambassador?")
+    assert "Ministry of Foreign Affairs" in answer.citations[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is the capital of Peru?", "How do I bake sourdough bread?",
+     "Who won the football world cup?"],
+)
+def test_absent_topics_are_not_found(corpus_bot: Citebot, question: str) -> None:
+    answer = corpus_bot.ask(question)
+    assert not answer.found
+    assert answer.citations == [] and answer.answer == NOT_FOUND
+
+
+def test_follow_up_uses_history(corpus_bot: Citebot) -> None:
+    first = corpus_bot.ask("Who is the spokesman of China's foreign ministry?")
+    assert "Lin Jian" in first.answer
+    follow = corpus_bot.ask(
+        "What did he say about weapons?",
+        history=[Turn(question=first.question, answer=first.answer)],
+    )
+    assert_invariant(follow)
+    assert "never provided lethal weapons" in follow.citations[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "top_k", "message"),
+    [("   ", None, "empty"), ("x" * 2001, None, "limit is 2,000"), ("ok?", 0, "top_k"),
+     ("ok?", 51, "top_k")],
+)
+def test_bad_questions(corpus_bot: Citebot, question: str, top_k: int | None, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        corpus_bot.ask(question, top_k=top_k)
