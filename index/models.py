@@ -1,5 +1,7 @@
 """Typed results shared by every surface, so the CLI, the API and the bot say the same thing."""
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -95,3 +97,30 @@ class Turn(_Frozen):
 
     question: str
     answer: str
+
+
+class Match(_Frozen):
+    """Where a quote stands in the corpus: ``text`` is exactly the source's ``[start:end]``."""
+
+    source: str
+    title: str | None
+    start: int
+    end: int
+    text: str
+    similarity: float
+    speaker: str | None = Field(None, description="Who the corpus says said it")
+    differences: list[str] = Field(
+        default_factory=list, description="Word-level changes, e.g. 'two → three', '- lethal'"
+    )
+    prefix: str = Field("", description="W3C TextQuoteSelector prefix: 32 characters before")
+    suffix: str = Field("", description="W3C TextQuoteSelector suffix: 32 characters after")
+    url: str | None = Field(None, description="Text-fragment link (url#:~:text=…) if known")
+
+
+class Verdict(_Frozen):
+    """The answer to "is this quote real?" with the record that proves it."""
+
+    quote: str
+    speaker: str | None = None
+    verdict: Literal["verified", "altered", "misattributed", "not_found"]
+    matches: list[Match] = []
