@@ -1,89 +1,222 @@
-"""Sentence-transformers embeddings, loaded once, offline, from a path or a name."""
+"""Sentence embeddings (mean-pooled, normalised), loaded once, offline, from a path or name.
 
+Two backends compute the same vectors: ``torch`` runs the sentence-transformers model as
+loaded; ``onnx`` (the default) runs the same weights exported once to ONNX and cached under
+the data folder — 1.5–4× faster on these CPUs, max difference ~1e-7 (see the tests). The
+pooling is done here rather than by ``SentenceTransformer.encode`` because citebot also
+needs the per-token vectors: a sentence's vector is the mean of its chunk's contextual
+token vectors over the sentence's span ("late chunking"), which costs no extra model pass
+and lets answers pick sentences in milliseconds.
+"""
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+import warnings
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Literal
 
 import numpy as np
 
 from . import offline  # noqa: F401  (sets the offline switches before transformers loads)
 from .models import Chunk
 
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
-
-MAX_TOKENS = 256  # all-MiniLM-L6-v2 reads 256 word pieces; the rest would be dropped
+Backend = Literal["onnx", "torch"]
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 class Embedder:
-    """Embeds questions, chunks, and the sentences inside chunks.
-
-    Sentence vectors are "late-chunked": the mean of a chunk's contextual token vectors over
-    the sentence's span. They cost no extra model pass and let answers pick sentences in
-    milliseconds; sentence-transformers has no API for this, hence the hand-written pooling.
-    """
-
-    def __init__(self, model: str, *, batch_size: int = 32) -> None:
+    def __init__(
+        self,
+        model: str,
+        *,
+        batch_size: int = 32,
+        backend: Backend = "onnx",
+        cache_dir: Path | None = None,
+    ) -> None:
         self.model_name = model
         self.batch_size = batch_size
+        self.backend = backend
+        self.cache_dir = cache_dir or Path(tempfile.gettempdir()) / "citebot-models"
+        self._lock = threading.Lock()  # tokenizers and ORT sessions: one batch at a time
+
+    # -- loading -------------------------------------------------------------------------
 
     @cached_property
-    def model(self) -> "SentenceTransformer":
-        import torch
+    def model(self) -> Any:
+        """The sentence-transformers model (the torch backend, and the ONNX export's source)."""
         from sentence_transformers import SentenceTransformer
 
-        torch.set_num_threads(max(1, torch.get_num_threads()))
         local = Path(self.model_name).expanduser()
         name = str(local) if local.exists() else self.model_name
         return SentenceTransformer(name, device="cpu", local_files_only=True)
 
+    @cached_property
+    def tokenizer(self) -> Any:
+        _check_mean_pooling(Path(self._path))  # the pooling below assumes it
+        if self.backend == "torch":
+            return self.model.tokenizer
+        from transformers import AutoTokenizer
+
+        return AutoTokenizer.from_pretrained(self._path, local_files_only=True)
+
+    @cached_property
+    def max_tokens(self) -> int:
+        config = Path(self._path) / "sentence_bert_config.json"
+        if config.exists():
+            return int(json.loads(config.read_text())["max_seq_length"])
+        return int(self.model.max_seq_length)
+
+    @cached_property
+    def _path(self) -> str:
+        local = Path(self.model_name).expanduser()
+        if local.exists():
+            return str(local)
+        from huggingface_hub import snapshot_download
+
+        return snapshot_download(self.model_name, local_files_only=True)
+
+    @cached_property
+    def _session(self) -> Any:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = os.cpu_count() or 1
+        options.inter_op_num_threads = 1
+        path = self._onnx_file()
+        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+    def _onnx_file(self) -> Path:
+        """Export the transformer to ONNX once; later processes reuse the file."""
+        weights = sorted(p for p in Path(self._path).glob("*.safetensors"))
+        stamp = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in weights)
+        key = hashlib.sha256(f"{self._path}|{stamp}".encode()).hexdigest()[:16]
+        target = self.cache_dir / f"{Path(self._path).name}-{key}.onnx"
+        if target.exists():
+            return target
+        import torch
+        from transformers import AutoModel
+
+        model = AutoModel.from_pretrained(
+            self._path, attn_implementation="eager", local_files_only=True
+        ).eval()
+
+        class LastHidden(torch.nn.Module):  # ONNX export passes positional arguments
+            def __init__(self) -> None:
+                super().__init__()
+                self.inner = model
+
+            def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+                return self.inner(
+                    input_ids=input_ids,
+                    attention_mask=attention_mask,
+                    token_type_ids=token_type_ids,
+                ).last_hidden_state
+
+        sample = self.tokenizer(["citebot"], return_tensors="pt")
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        with warnings.catch_warnings():  # tracer chatter about shapes; equality is tested
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                LastHidden(),
+                tuple(sample[k] for k in _INPUTS),
+                str(tmp),
+                input_names=list(_INPUTS),
+                output_names=["last_hidden_state"],
+                dynamic_axes={
+                    k: {0: "batch", 1: "tokens"} for k in (*_INPUTS, "last_hidden_state")
+                },
+                opset_version=17,
+                dynamo=False,
+            )
+        os.replace(tmp, target)  # atomic: a concurrent process never reads half a file
+        return target
+
+    # -- encoding --------------------------------------------------------------------------
+
     @property
     def dimension(self) -> int:
-        return int(self.model.get_embedding_dimension())
+        return int(self.embed_queries(["x"]).shape[1])
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         if not texts:
             return []
-        ids = self.model.tokenizer(texts, add_special_tokens=False)["input_ids"]
+        with self._lock:
+            ids = self.tokenizer(texts, add_special_tokens=False)["input_ids"]
         return [len(x) for x in ids]
 
+    def _tokens(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
+        """For each text, its contextual token vectors and their character offsets."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # less padding
+        result: list[Any] = [None] * len(texts)
+        for b in range(0, len(order), self.batch_size):
+            idx = order[b : b + self.batch_size]
+            batch = [texts[i] for i in idx]
+            with self._lock:
+                enc = self.tokenizer(
+                    batch, padding=True, truncation=True, max_length=self.max_tokens,
+                    return_offsets_mapping=True, return_tensors="np",
+                )
+                hidden = self._forward(enc)
+            for row, i in enumerate(idx):
+                n = int(enc["attention_mask"][row].sum())
+                result[i] = (hidden[row, :n], [tuple(o) for o in enc["offset_mapping"][row, :n]])
+        return result
+
+    def _forward(self, enc: Any) -> np.ndarray:
+        if self.backend == "onnx":
+            feed = {k: enc[k].astype(np.int64) for k in _INPUTS}
+            return np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
+        import torch
+
+        with torch.inference_mode():
+            out = self.model[0].auto_model(**{k: torch.from_numpy(enc[k]) for k in _INPUTS})
+        return out.last_hidden_state.float().numpy()
+
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        vecs = self.model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True
-        )
-        return np.asarray(vecs, dtype=np.float32)
+        if not texts:
+            return np.zeros((0, 0), np.float32)
+        return np.stack([_normalise(t.mean(axis=0)) for t, _ in self._tokens(texts)])
 
     def embed_chunks(self, chunks: Sequence[Chunk]) -> tuple[np.ndarray, list[np.ndarray]]:
         """Chunk vectors, and for each chunk one vector per sentence (rows in order)."""
         if not chunks:
-            return np.zeros((0, self.dimension), np.float32), []
-        texts = [c.text for c in chunks]
-        outputs = self.model.encode(texts, batch_size=self.batch_size, output_value=None)
-        offsets = self.model.tokenizer(
-            texts, return_offsets_mapping=True, truncation=True, max_length=MAX_TOKENS
-        )["offset_mapping"]
-        chunk_vecs = np.stack([o["sentence_embedding"].float().numpy() for o in outputs])
-        chunk_vecs /= np.linalg.norm(chunk_vecs, axis=1, keepdims=True)
+            return np.zeros((0, 0), np.float32), []
+        tokens = self._tokens([c.text for c in chunks])
+        chunk_vecs = np.stack([_normalise(t.mean(axis=0)) for t, _ in tokens])
         sentence_vecs = [
-            _pool_sentences(c, o["token_embeddings"].float().numpy(), off, fallback)
-            for c, o, off, fallback in zip(chunks, outputs, offsets, chunk_vecs)
+            _pool_sentences(c, t, off, v) for c, (t, off), v in zip(chunks, tokens, chunk_vecs)
         ]
-        return chunk_vecs.astype(np.float32), sentence_vecs
+        return chunk_vecs, sentence_vecs
+
+
+def _normalise(vec: np.ndarray) -> np.ndarray:
+    return (vec / (np.linalg.norm(vec) or 1.0)).astype(np.float32)
 
 
 def _pool_sentences(
     chunk: Chunk, tokens: np.ndarray, offsets: list[tuple[int, int]], fallback: np.ndarray
 ) -> np.ndarray:
-    # token vectors are padded to the batch's longest text; offsets are not
-    pad = len(tokens) - len(offsets)
-    starts = np.array([a for a, _ in offsets] + [0] * pad)
-    ends = np.array([b for _, b in offsets] + [0] * pad)
-    real = ends > starts  # special and padding tokens have empty offsets
+    starts = np.array([a for a, _ in offsets])
+    ends = np.array([b for _, b in offsets])
+    real = ends > starts  # special tokens have empty offsets
     rows = []
     for span in chunk.sentences:
         lo, hi = span.start - chunk.start, span.end - chunk.start
         mask = real & (starts >= lo) & (ends <= hi)
-        vec = tokens[mask].mean(axis=0) if mask.any() else fallback
-        rows.append(vec / (np.linalg.norm(vec) or 1.0))
+        rows.append(_normalise(tokens[mask].mean(axis=0)) if mask.any() else fallback)
     return np.asarray(rows, dtype=np.float32)
+
+
+def _check_mean_pooling(path: Path) -> None:
+    config = path / "1_Pooling" / "config.json"
+    if config.exists() and not json.loads(config.read_text()).get("pooling_mode_mean_tokens"):
+        raise ValueError(
+            f"{path} does not use mean pooling; citebot's embedder needs a mean-pooled "
+            "sentence-transformers model (like all-MiniLM-L6-v2)"
+        )

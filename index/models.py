@@ -51,6 +51,7 @@ class ScoredChunk(_Frozen):
     chunk: Chunk
     title: str | None
     score: float
+    doc_hash: str = Field("", description="The committed version the chunk belongs to")
 
 
 class Citation(_Frozen):

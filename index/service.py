@@ -26,8 +26,12 @@ class Citebot:
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None,
                  client: Any = None) -> None:
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embed_model,
-                                             batch_size=settings.embed_batch_size)
+        self.embedder = embedder or Embedder(
+            settings.embed_model,
+            batch_size=settings.embed_batch_size,
+            backend=settings.embed_backend,
+            cache_dir=settings.data_dir / "models",
+        )
         self._client = client
         self._write_lock = threading.Lock()  # one writer at a time keeps versions simple
 
@@ -106,8 +110,7 @@ class Citebot:
                               if self.settings.history_turns else ())
         vec = self.embedder.embed_queries([query])[0]
         chunks = self.retriever.retrieve(query, vec, k, self.settings.retrieval_mode)
-        hashes = {s: m.hash for s, m in self.store.metas(c.chunk.source for c in chunks).items()}
-        vectors = self.store.sentence_vectors([c.chunk for c in chunks], hashes)
+        vectors = self.store.sentence_vectors(chunks)
         ranked = candidates(chunks, vectors, vec, terms(question))
         return compose(
             question, ranked, min_score=self.settings.min_score,

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     # Embedding and chunking
     embed_model: str = Field(default_factory=default_model)
     embed_batch_size: int = Field(32, ge=1, le=1024)
+    embed_backend: Literal["onnx", "torch"] = "onnx"
     chunk_tokens: int = Field(200, ge=32, le=254)  # the model reads 256 word pieces
     chunk_overlap_sentences: int = Field(1, ge=0, le=5)
 

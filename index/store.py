@@ -169,9 +169,9 @@ class Store:
     # -- reading for answers ---------------------------------------------------------
 
     def query_chunks(self, vec: np.ndarray, k: int) -> list[ScoredChunk]:
-        n = min(k * 2 + 2, max(1, int(self.chunks.count())))
+        # a few extra: results of uncommitted or superseded versions are dropped below
         result = self.vectors.query(
-            VectorStoreQuery(query_embedding=vec.tolist(), similarity_top_k=n)
+            VectorStoreQuery(query_embedding=vec.tolist(), similarity_top_k=k * 2 + 2)
         )
         scored = [
             (node, 1.0 + float(np.log(max(sim, 1e-12))))  # back from exp(-distance) to cosine
@@ -201,17 +201,18 @@ class Store:
         """Keep results of committed document versions only (see the module docstring)."""
         committed = self.metas(c.source for c, *_ in found)
         return [
-            ScoredChunk(chunk=c, title=t, score=s)
+            ScoredChunk(chunk=c, title=t, score=s, doc_hash=h)
             for c, h, t, s in found
             if c.source in committed and committed[c.source].hash == h
         ]
 
-    def sentence_vectors(self, chunks: Sequence[Chunk], hashes: dict[str, str]) -> dict[
-        tuple[str, int, int], np.ndarray
-    ]:
+    def sentence_vectors(
+        self, chunks: Sequence[ScoredChunk]
+    ) -> dict[tuple[str, int, int], np.ndarray]:
+        """The stored vector of every sentence of the given chunks, by (source, start, end)."""
         ids = [
-            f"{c.source}@{hashes[c.source][:16]}:{s.start}-{s.end}"
-            for c in chunks if c.source in hashes for s in c.sentences
+            f"{sc.chunk.source}@{sc.doc_hash[:16]}:{s.start}-{s.end}"
+            for sc in chunks for s in sc.chunk.sentences
         ]
         if not ids:
             return {}

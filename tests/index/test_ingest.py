@@ -80,7 +80,7 @@ def test_failure_midway_leaves_no_half_document(
     bot.ingest()
     before = bot.store.hashes()
     failing = FailingEmbedder(embedder.model_name)
-    failing.__dict__["model"] = embedder.model  # share the loaded model
+    failing.__dict__.update(embedder.__dict__)  # share the loaded model
     broken = Citebot(bot.settings, embedder=failing)
     (corpus_copy / "001_7bffb0ae13b85e22.txt").write_text("EXPLODE here.\nAnd more text.")
     with pytest.raises(RuntimeError):
