@@ -546,6 +546,7 @@ class FakeBotApi:
         self._changed: asyncio.Event | None = None
         self._server: uvicorn.Server | None = None
         self._socket: socket.socket | None = None
+        self._port: int | None = None
         self._thread: threading.Thread | None = None
 
     # ----------------------------------------------------------------- lifecycle
@@ -558,6 +559,7 @@ class FakeBotApi:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         self._socket = sock
+        self._port = sock.getsockname()[1]
         app = Starlette(routes=[Route("/{path:path}", self._handle, methods=["GET", "POST"])])
         config = uvicorn.Config(
             app,
@@ -612,9 +614,9 @@ class FakeBotApi:
     @property
     def port(self) -> int:
         """The TCP port the server listens on."""
-        if self._socket is None:
+        if self._port is None:
             raise RuntimeError("FakeBotApi is not started")
-        return self._socket.getsockname()[1]
+        return self._port
 
     @property
     def base_url(self) -> str:
@@ -750,16 +752,24 @@ class FakeBotApi:
     def _describe_shortfall(self, chat_id: int, count: int, timeout: float) -> str:
         with self._lock:
             to_chat = [r["text"] for r in self._sent if r["chat_id"] == chat_id]
-            elsewhere = [(r["chat_id"], r["text"]) for r in self._sent if r["chat_id"] != chat_id]
+            elsewhere = [
+                f"{r['chat_id']}: {r['text']}" for r in self._sent if r["chat_id"] != chat_id
+            ]
             failed = [
-                (c["method"], c["status"], c["error"])
+                f"{c['method']} -> {c['status']} {c['error']}"
                 for c in self._calls
                 if c["status"] not in (None, 200)
             ]
-        return (
-            f"expected {count} message(s) to chat {chat_id} within {timeout}s, "
-            f"got {len(to_chat)}: {to_chat!r}; sent to other chats: {elsewhere!r}; "
-            f"failed calls: {failed!r}"
+        return "\n  ".join(
+            [
+                f"expected {count} message(s) to chat {chat_id} within {timeout}s, "
+                f"got {len(to_chat)}:",
+                *to_chat,
+                "sent to other chats:",
+                *elsewhere,
+                "failed calls:",
+                *failed,
+            ]
         )
 
     def _allocate_message_id(self, chat_id: int) -> int:
@@ -796,7 +806,11 @@ class FakeBotApi:
         self._next_update_id = update["update_id"] + 1
         message = update.get("message") or update.get("edited_message")
         if message:
-            self._messages[(message["chat"]["id"], message["message_id"])] = message
+            chat_id, message_id = message["chat"]["id"], message["message_id"]
+            self._messages[(chat_id, message_id)] = message
+            self._next_message_id[chat_id] = max(
+                self._next_message_id.get(chat_id, 1), message_id + 1
+            )
         self._updates.append(update)
         self._notify_threadsafe()
         return update["update_id"]
@@ -839,6 +853,10 @@ class FakeBotApi:
             with self._lock:
                 record["status"], record["error"] = error.status, error.description
             return error.response()
+        except Exception as error:  # a bug in the fake: make it visible in calls()
+            with self._lock:
+                record["status"], record["error"] = 500, repr(error)
+            raise
         with self._lock:
             record["status"] = 200
         return JSONResponse({"ok": True, "result": result})
@@ -1061,7 +1079,6 @@ class FakeBotApi:
                 for key in ("secret_token", "allowed_updates", "max_connections", "ip_address"):
                     if key in params:
                         self._webhook[key] = params[key]
-        self._notify()
         return True
 
     async def _delete_webhook(self, params: JSON) -> bool:

@@ -7,13 +7,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import telegram
-from telegram import Bot, MessageEntity, ReplyParameters, Update
+from fake_bot_api import FakeBotApi
+from telegram import Bot, Message, MessageEntity, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, EndPointNotFound, InvalidToken, RetryAfter
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
-
-from fake_bot_api import FakeBotApi
 
 USER = 4242
 GROUP = -1001234567890
@@ -65,7 +63,7 @@ async def test_html_entity_offsets_are_utf16(bot: Bot) -> None:
 @pytest.mark.parametrize(
     ("text", "error"),
     [
-        ("<b>unclosed", 'find end tag corresponding to start tag "b"'),
+        ("<b>unclosed", 'can\'t find end tag corresponding to start tag "b"'),
         ("a < b", 'unsupported start tag "" at byte offset 2'),
         ("<script>alert(1)</script>", 'unsupported start tag "script" at byte offset 0'),
         ("<b>x</i>", 'expected "</b>", found "</i>"'),
@@ -79,7 +77,8 @@ async def test_invalid_html_is_rejected(bot: Bot, text: str, error: str) -> None
     with pytest.raises(BadRequest) as excinfo:
         await bot.send_message(USER, text, parse_mode=ParseMode.HTML)
     # PTB strips "Bad Request: " and capitalize()s the rest, lower-casing the description.
-    assert str(excinfo.value).lower() == f"can't parse entities: {error}".lower()
+    assert str(excinfo.value).startswith("Can't parse entities: ")
+    assert error.lower() in str(excinfo.value)
 
 
 async def test_valid_html_tags_are_accepted(bot: Bot) -> None:
@@ -123,7 +122,8 @@ async def test_empty_text_is_rejected(bot: Bot, text: str) -> None:
 async def test_wrong_tokens_and_unknown_methods(bot: Bot, fake_bot_api: FakeBotApi) -> None:
     for token in ("999:wrong-token", "not-a-token"):  # Telegram: 401 vs. 404
         with pytest.raises(InvalidToken):
-            await Bot(token, base_url=fake_bot_api.base_url).get_me()
+            async with Bot(token, base_url=fake_bot_api.base_url):  # initialize() calls getMe
+                pass
     with pytest.raises(EndPointNotFound):
         await bot.do_api_request("noSuchMethod")
 
@@ -150,7 +150,9 @@ async def test_parses_form_json_and_multipart_bodies(fake_bot_api: FakeBotApi) -
             url, data={"chat_id": str(USER), "text": "form", "reply_markup": '{"inline_keyboard"'
             ': [[{"text": "Go", "callback_data": "go"}]]}', "disable_notification": "true"}
         )  # fmt: skip
-        body = await client.post(url, json={"chat_id": USER, "text": "json", "reply_markup": markup})
+        body = await client.post(
+            url, json={"chat_id": USER, "text": "json", "reply_markup": markup}
+        )
         multipart = await client.post(
             url,
             data={"chat_id": str(USER), "text": "multipart"},
@@ -200,10 +202,14 @@ async def test_long_poll_returns_as_soon_as_an_update_arrives(
     assert 0.9 < time.monotonic() - started < 3
 
 
-async def test_new_get_updates_terminates_the_pending_one(bot: Bot) -> None:
+async def test_new_get_updates_terminates_the_pending_one(
+    bot: Bot, fake_bot_api: FakeBotApi
+) -> None:
     pending = asyncio.create_task(bot.get_updates(timeout=10))
     await asyncio.sleep(0.2)
-    assert await bot.get_updates() == ()
+    # A second instance: one Bot's getUpdates connection pool has a single connection.
+    async with Bot(fake_bot_api.token, base_url=fake_bot_api.base_url) as other:
+        assert await other.get_updates() == ()
     with pytest.raises(Conflict, match="terminated by other getUpdates request"):
         await pending
 
@@ -236,6 +242,9 @@ async def test_push_message_variants(bot: Bot, fake_bot_api: FakeBotApi) -> None
         (MessageEntity.BOT_COMMAND, 0, len("/start@citebot_test_bot"))
     ]
     assert command.message_id == sent.message_id + 1  # one id sequence per chat
+    raw = {"message_id": 50, "date": 0, "chat": {"id": USER, "type": "private"}, "text": "raw"}
+    fake_bot_api.push_update({"message": raw})
+    assert (await bot.send_message(USER, "after raw")).message_id == 51
     assert reply.reply_to_message is not None
     assert reply.reply_to_message.message_id == sent.message_id
     assert group.chat.type == "supergroup" and group.chat.title
@@ -259,15 +268,17 @@ async def test_replies_need_an_existing_message(bot: Bot, fake_bot_api: FakeBotA
         await bot.send_message(USER, "x", reply_parameters=ReplyParameters(message_id=999))
 
 
+# PTB's own RetryAfter.__init__ reads its deprecated int-valued `retry_after` property.
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_flood_limit_answers_429(bot: Bot, fake_bot_api: FakeBotApi) -> None:
     fake_bot_api.flood_limit_per_chat = 2
     await bot.send_message(USER, "1")
     await bot.send_message(USER, "2")
-    with pytest.raises(RetryAfter) as excinfo:
+    with pytest.raises(RetryAfter, match="Flood control exceeded. Retry in 1 seconds"):
         await bot.send_message(USER, "3")
-    assert excinfo.value.retry_after.total_seconds() >= 1
     await bot.send_message(USER + 1, "another chat is not limited")
-    assert fake_bot_api.calls("sendMessage")[2]["status"] == 429
+    limited = fake_bot_api.calls("sendMessage")[2]
+    assert (limited["status"], limited["error"]) == (429, "Too Many Requests: retry after 1")
 
 
 async def test_webhook_methods(bot: Bot, fake_bot_api: FakeBotApi) -> None:
@@ -300,7 +311,7 @@ async def test_command_methods(bot: Bot) -> None:
 async def test_edit_message_text(bot: Bot) -> None:
     sent = await bot.send_message(USER, "draft")
     edited = await bot.edit_message_text("<b>final</b>", USER, sent.message_id, parse_mode="HTML")
-    assert isinstance(edited, telegram.Message)
+    assert isinstance(edited, Message)
     assert edited.text == "final" and edited.edit_date is not None
     with pytest.raises(BadRequest, match="(?i)message is not modified"):
         await bot.edit_message_text("<b>final</b>", USER, sent.message_id, parse_mode="HTML")
@@ -338,9 +349,7 @@ async def test_wait_for_messages_times_out_with_a_useful_message(
 def test_wait_for_messages_sync(fake_bot_api: FakeBotApi) -> None:
     url = f"{fake_bot_api.base_url}{fake_bot_api.token}/sendMessage"
     httpx.post(url, data={"chat_id": str(USER), "text": "sync"})
-    assert [m["text"] for m in fake_bot_api.wait_for_messages_sync(USER, 1, timeout=2)] == [
-        "sync"
-    ]
+    assert [m["text"] for m in fake_bot_api.wait_for_messages_sync(USER, 1, timeout=2)] == ["sync"]
 
 
 async def test_stop_is_quick_with_a_pending_long_poll() -> None:
@@ -379,11 +388,15 @@ async def test_application_end_to_end(fake_bot_api: FakeBotApi) -> None:
         # A long poll timeout far above the time budget: replies only arrive within it if
         # the fake answers getUpdates as soon as an update is pushed.
         await app.updater.start_polling(poll_interval=0.0, timeout=10)
-        fake_bot_api.push_message("/start", chat_id=USER, user_id=USER)
-        fake_bot_api.push_message("is 1 < 2 & 3 > 2?", chat_id=USER, user_id=USER)
-        replies = await fake_bot_api.wait_for_messages(USER, 2, timeout=5)
-        await app.updater.stop()
-        await app.stop()
+        try:
+            bootstrap = await fake_bot_api.wait_for_call("deleteWebhook")
+            assert bootstrap["params"] == {}  # PTB drops None-valued parameters
+            fake_bot_api.push_message("/start", chat_id=USER, user_id=USER)
+            fake_bot_api.push_message("is 1 < 2 & 3 > 2?", chat_id=USER, user_id=USER)
+            replies = await fake_bot_api.wait_for_messages(USER, 2, timeout=5)
+        finally:
+            await app.updater.stop()
+            await app.stop()
     assert time.monotonic() - started < 5
 
     assert [r["text"] for r in replies] == [
@@ -394,4 +407,5 @@ async def test_application_end_to_end(fake_bot_api: FakeBotApi) -> None:
     # PTB confirms the processed updates with one last getUpdates(offset=..., timeout=0).
     last_poll = fake_bot_api.calls("getUpdates")[-1]
     assert last_poll["params"]["timeout"] == 0
-    assert await Bot(fake_bot_api.token, base_url=fake_bot_api.base_url).get_updates() == ()
+    async with Bot(fake_bot_api.token, base_url=fake_bot_api.base_url) as bot:
+        assert await bot.get_updates() == ()
