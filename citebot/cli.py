@@ -64,7 +64,9 @@ def cmd_ask(bot: Citebot, args: argparse.Namespace) -> int:
 
 def _commands() -> list[Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
     """Subcommands that live in their own modules (each adds its parser)."""
-    return []
+    from citebot import evaluate, serve, telegram, verify
+
+    return [evaluate.add_parser, serve.add_parser, telegram.add_parser, verify.add_parser]
 
 
 def parser() -> argparse.ArgumentParser:

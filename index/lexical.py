@@ -4,74 +4,137 @@ The index is derived data: it is rebuilt from the chunks in Chroma whenever this
 changes them, or when its chunk count no longer matches Chroma's (another process wrote).
 Results are still filtered against the committed document versions, so a stale index can
 miss a passage but never cite a wrong one.
+
+bm25s's defaults (Lucene BM25, k1=1.5, b=0.75) are kept: on SciFact's train queries no
+(k1, b) in [0.9, 2.0] x [0.4, 0.9] moved hybrid nDCG@10 by more than ±0.004 (noise).
 """
 
 import json
+import math
 import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from .store import Store
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Lower-cased, English stop words dropped, Snowball-stemmed: "Recruited" → "recruit"."""
+    import bm25s
+    import Stemmer
+
+    return bm25s.tokenize(  # type: ignore[no-any-return]
+        texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), return_ids=False,
+        show_progress=False,
+    )
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """One built index; replaced whole, so readers never see a half-updated one."""
+
+    bm25: Any
+    ids: list[str]
+    rows: dict[str, int]  # chunk id -> row
+    df: np.ndarray  # per vocabulary entry: the number of chunks holding it
+
+    @classmethod
+    def of(cls, bm25: Any, ids: list[str]) -> "_Snapshot":
+        # the score matrix is stored by term (CSC): a term's column length is its df
+        df = np.diff(np.asarray(bm25.scores["indptr"]))
+        return cls(bm25, ids, {i: n for n, i in enumerate(ids)}, df)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """A query's BM25 score for every chunk of the index."""
+
+    snapshot: _Snapshot | None
+    values: np.ndarray
+    ceiling: float = 1.0  # the score of a chunk with every query term in abundance
+
+    def top(self, k: int) -> list[tuple[str, float]]:
+        """The k best chunk ids with their scores, best first; chunks scoring 0 are left out."""
+        if self.snapshot is None or k <= 0:
+            return []
+        k = min(k, len(self.values))
+        best = np.argpartition(-self.values, k - 1)[:k]
+        best = best[np.argsort(-self.values[best], kind="stable")]
+        return [(self.snapshot.ids[i], float(self.values[i])) for i in best if self.values[i] > 0]
+
+    def of(self, ids: Sequence[str]) -> list[float]:
+        """Scores of the given chunk ids (0 for a chunk this index does not hold)."""
+        rows = self.snapshot.rows if self.snapshot else {}
+        return [float(self.values[rows[i]]) if i in rows else 0.0 for i in ids]
+
 
 
 class LexicalIndex:
     def __init__(self, path: Path, store: Store) -> None:
         self.path = path
         self.store = store
-        self._lock = threading.Lock()
-        self._retriever = None
-        self._ids: list[str] = []
-
-    def _tokenize(self, texts: list[str]):  # type: ignore[no-untyped-def]
-        import bm25s
-        import Stemmer
-
-        return bm25s.tokenize(
-            texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False
-        )
+        self._lock = threading.Lock()  # one rebuild or load at a time
+        self._snapshot: _Snapshot | None = None
 
     def rebuild(self) -> None:
         import bm25s
 
         ids, texts = self.store.all_chunks()
         with self._lock:
-            self._ids = ids
             if not ids:
-                self._retriever = None
+                self._snapshot = None
                 return
-            retriever = bm25s.BM25()
-            retriever.index(self._tokenize(texts), show_progress=False)
+            bm25 = bm25s.BM25()
+            bm25.index(tokenize(texts), show_progress=False)
             self.path.mkdir(parents=True, exist_ok=True)
-            retriever.save(str(self.path))
+            bm25.save(str(self.path))
             (self.path / "ids.json").write_text(json.dumps(ids))
-            self._retriever = retriever
+            self._snapshot = _Snapshot.of(bm25, ids)
 
-    def _ensure(self) -> None:
+    def _ensure(self) -> _Snapshot | None:
         count = int(self.store.chunks.count())
-        if self._retriever is not None and len(self._ids) == count:
-            return
+        snap = self._snapshot
+        if snap is not None and len(snap.ids) == count:
+            return snap
         ids_file = self.path / "ids.json"
-        if self._retriever is None and ids_file.exists():
+        if snap is None and ids_file.exists():
             import bm25s
 
             ids = json.loads(ids_file.read_text())
             if len(ids) == count:
                 with self._lock:
-                    self._retriever = bm25s.BM25.load(str(self.path))
-                    self._ids = ids
-                return
-        if count or self._ids:
+                    self._snapshot = _Snapshot.of(bm25s.BM25.load(str(self.path)), ids)
+                return self._snapshot
+        if count or snap is not None:
             self.rebuild()
+        return self._snapshot
+
+    def scores(self, query: str) -> Scores:
+        snap = self._ensure()
+        if snap is None:
+            return Scores(None, np.zeros(0, dtype=np.float32))
+        known = snap.bm25.get_tokens_ids(tokenize([query])[0])
+        if not known:  # only stop words or words no chunk holds
+            return Scores(snap, np.zeros(len(snap.ids), dtype=np.float32))
+        # BM25 saturates each term at idf * (k1 + 1): the sum is what no chunk exceeds
+        n = len(snap.ids)
+        ceiling = sum(math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in snap.df[known])
+        return Scores(snap, np.asarray(snap.bm25.get_scores(known), dtype=np.float32),
+                      ceiling * (snap.bm25.k1 + 1))
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Chunk ids with their BM25 scores, best first (empty when nothing matches)."""
-        self._ensure()
-        if self._retriever is None:
-            return []
-        tokens = self._tokenize([query])
-        if not tokens.ids or not tokens.ids[0]:
-            return []
-        with self._lock:
-            docs, scores = self._retriever.retrieve(
-                tokens, k=min(k, len(self._ids)), show_progress=False, n_threads=1
-            )
-        return [(self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+        return self.scores(query).top(k)
+
+    def idf(self, terms: Iterable[str]) -> dict[str, float]:
+        """BM25's inverse document frequency of stemmed terms; a term no chunk holds gets
+        the highest value (it is as rare as a term can be)."""
+        snap = self._ensure()
+        n = len(snap.ids) if snap else 0
+        vocab = snap.bm25.vocab_dict if snap else {}
+        df = {t: int(snap.df[vocab[t]]) if snap and t in vocab else 0 for t in terms}
+        return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}

@@ -116,6 +116,10 @@ class Match(_Frozen):
     prefix: str = Field("", description="W3C TextQuoteSelector prefix: 32 characters before")
     suffix: str = Field("", description="W3C TextQuoteSelector suffix: 32 characters after")
     url: str | None = Field(None, description="Text-fragment link (url#:~:text=…) if known")
+    quote_start: int | None = Field(
+        None, description="Where the quoted words themselves begin, inside [start, end)"
+    )
+    quote_end: int | None = Field(None, description="Where the quoted words end")
 
 
 class Verdict(_Frozen):

@@ -14,10 +14,11 @@ from .followup import contextualize
 from .ingest import Ingestor, Progress
 from .lexical import LexicalIndex
 from .loader import decode, make_document
-from .models import Answer, Document, DocumentMeta, IngestReport, Turn
+from .models import Answer, Document, DocumentMeta, IngestReport, Turn, Verdict
 from .retrieve import Retriever
 from .settings import Settings
 from .store import Store, connect
+from .verify import check_quote, verify_quote
 
 
 class Citebot:
@@ -111,11 +112,18 @@ class Citebot:
         vec = self.embedder.embed_queries([query])[0]
         chunks = self.retriever.retrieve(query, vec, k, self.settings.retrieval_mode)
         vectors = self.store.sentence_vectors(chunks)
-        ranked = candidates(chunks, vectors, vec, terms(question))
+        ranked = candidates(chunks, vectors, vec, self.lexical.idf(terms(question)))
         return compose(
             question, ranked, min_score=self.settings.min_score,
             max_sentences=self.settings.answer_sentences,
         )
+
+    def verify(self, quote: str, speaker: str | None = None) -> Verdict:
+        """Is the quote in the corpus as worded (and said by ``speaker``)? Raises InvalidInput
+        for an empty quote, one with no words, or one over CITEBOT_MAX_QUESTION_CHARS."""
+        quote, speaker = check_quote(quote, speaker, self.settings.max_question_chars)
+        return verify_quote(quote, speaker, store=self.store, embedder=self.embedder,
+                            lexical=self.lexical)
 
     def check_question(self, question: str) -> str:
         question = question.strip()

@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_webhook_port: int = Field(8443, ge=1, le=65535)
+    telegram_webhook_listen: str = "127.0.0.1"  # behind a reverse proxy; 0.0.0.0 to expose
     telegram_allowed_ids: list[int] = []
     telegram_rate_per_minute: int = Field(20, ge=1)
 

@@ -37,6 +37,11 @@ def connect(settings: Settings) -> Any:
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
+def chunk_id(source: str, doc_hash: str, index: int) -> str:
+    """The id of a chunk in Chroma (and in the lexical index built from it)."""
+    return f"{source}@{doc_hash[:16]}#{index}"
+
+
 def _spans(text: str) -> tuple[Span, ...]:
     return tuple(
         Span(start=int(a), end=int(b)) for a, b in (p.split("-") for p in text.split(",") if p)
@@ -90,6 +95,17 @@ class Store:
             )
         return Document(meta=_meta(got["metadatas"][0]), text=got["documents"][0])
 
+    def get_many(self, sources: Sequence[str]) -> list[Document]:
+        """The stored documents among ``sources``, in that order, in one call (missing ones
+        are left out): quote verification reads every candidate article in full."""
+        if not sources:
+            return []
+        got = self.docs.get(ids=list(dict.fromkeys(sources)),
+                            include=["metadatas", "documents"])
+        found = {i: Document(meta=_meta(m), text=t)
+                 for i, m, t in zip(got["ids"], got["metadatas"], got["documents"])}
+        return [found[s] for s in dict.fromkeys(sources) if s in found]
+
     # -- writing ---------------------------------------------------------------------
 
     def write(
@@ -104,7 +120,7 @@ class Store:
         self._remove_version(doc.meta.source, keep=None, only=h)  # a crashed earlier try
         nodes = [
             TextNode(
-                id_=f"{c.source}@{h[:16]}#{c.index}",
+                id_=chunk_id(c.source, h, c.index),
                 text=c.text,
                 embedding=v.tolist(),
                 start_char_idx=c.start,

@@ -1,0 +1,109 @@
+"""The FastAPI app: ``create_app(settings, citebot)`` builds one per process.
+
+The model and the store are created once, in the lifespan, and shared by every request
+through ``CitebotDep``. Loading the model (and, for ``citebot serve``, indexing an empty
+corpus) runs in a background thread after the server starts listening, so ``/healthz``
+answers at once and ``/readyz`` says 503 until the core is ready.
+
+Other long-running services can share the process and its ``Citebot``: pass
+``companions`` (async context managers entered at startup and exited at shutdown). This is
+the hook for running the Telegram bot inside ``citebot serve``.
+
+Run with uvicorn directly (settings from the environment):
+    uvicorn --factory api.app:create_app --host 127.0.0.1 --port 8000
+"""
+
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from pathlib import Path
+
+import anyio
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+
+from index import offline  # noqa: F401  (before anything imports transformers)
+from index.service import Citebot
+from index.settings import Settings, get_settings
+
+from . import ask, documents, errors, health, verify
+from .limits import BodyLimit
+from .routing import CheckedBodyRoute
+from .state import AppState
+
+log = logging.getLogger("citebot.api")
+STATIC = Path(__file__).parent / "static"
+
+Companion = Callable[[Citebot], AbstractAsyncContextManager[object]]
+Prepare = Callable[[Citebot], object]
+
+
+async def _start(state: AppState, bot: Citebot, prepare: Prepare | None) -> None:
+    """Load the model, run ``prepare`` (e.g. index an empty corpus), then mark ready."""
+    try:
+        state.detail = "loading the embedding model"
+        await anyio.to_thread.run_sync(bot.warm_up)
+        state.model_loaded = True
+        if prepare is not None:
+            state.detail = "preparing the index"
+            await anyio.to_thread.run_sync(prepare, bot)
+        count = await anyio.to_thread.run_sync(bot.store.count)
+    except Exception as e:  # reported by /readyz; the process stays up to say why
+        log.exception("citebot failed to start")
+        state.status, state.detail = "failed", f"startup failed: {type(e).__name__}: {e}"
+        return
+    state.status, state.detail = "ready", f"{count} documents indexed"
+    log.info("citebot is ready: %s", state.detail)
+
+
+def create_app(
+    settings: Settings | None = None,
+    citebot: Citebot | None = None,
+    *,
+    prepare: Prepare | None = None,
+    companions: Sequence[Companion] = (),
+) -> FastAPI:
+    """The API for one ``Citebot``; built from ``settings`` (default: the environment) in
+    the lifespan unless one is given (tests pass one that shares their loaded model)."""
+    settings = settings or (citebot.settings if citebot else get_settings())
+    state = AppState(settings=settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        bot = citebot or Citebot(settings)  # cheap: the model and store load in _start
+        state.citebot = bot
+        async with anyio.create_task_group() as tasks, AsyncExitStack() as stack:
+            tasks.start_soon(_start, state, bot, prepare)
+            for companion in companions:
+                await stack.enter_async_context(companion(bot))
+            yield
+            # _start's threads cannot be interrupted: shutdown waits for them to finish
+
+    app = FastAPI(
+        title="citebot",
+        summary="Answers from a news archive, made of its own sentences, each cited verbatim.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.router.route_class = CheckedBodyRoute
+    app.state.citebot_state = state
+    errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.include_router(health.router)
+    app.include_router(ask.router(settings))
+    app.include_router(verify.router(settings))
+    app.include_router(documents.router(settings))
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        """A small page to ask questions and read the cited passages in context."""
+        return FileResponse(STATIC / "index.html")
+
+    return app

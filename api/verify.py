@@ -1,0 +1,36 @@
+"""``POST /v1/verify``: is this quote in the record, as worded, and from whom?"""
+
+from functools import partial
+from typing import Any
+
+import anyio
+from fastapi import APIRouter
+
+from index.claimreview import to_claimreview
+from index.models import Verdict
+from index.settings import Settings
+
+from .deps import CitebotDep
+from .errors import error_responses
+from .routing import CheckedBodyRoute
+from .schemas import verify_request
+
+
+class VerifyResponse(Verdict):
+    claimreview: dict[str, Any] | None = None
+
+
+def router(settings: Settings) -> APIRouter:
+    Verify = verify_request(settings)  # a class, built with this app's limits
+    api = APIRouter(tags=["verify"], route_class=CheckedBodyRoute)
+
+    @api.post("/v1/verify", responses=error_responses(413, 422, 503))
+    async def verify(body: Verify, bot: CitebotDep) -> VerifyResponse:  # type: ignore[valid-type]
+        """``verified``, ``altered`` (with word-level ``differences``), ``misattributed`` or
+        ``not_found``; every match's ``text`` is exactly the document's ``text[start:end]``.
+        With ``"format": "claimreview"`` the verdict also comes as ClaimReview JSON-LD."""
+        verdict = await anyio.to_thread.run_sync(partial(bot.verify, body.quote, body.speaker))
+        extra = to_claimreview(verdict) if body.format == "claimreview" else None
+        return VerifyResponse(**verdict.model_dump(), claimreview=extra)
+
+    return api

@@ -1,0 +1,240 @@
+"""The bot's handlers: thin callbacks that parse, call the core off the event loop, reply.
+
+Formatting lives in ``render``, input parsing in ``parse``, access rules in ``access``; the
+wiring (which handler answers what) is in ``app``.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from functools import partial
+
+from telegram import Chat, Message, MessageEntity, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
+
+from index.errors import CitebotError
+from index.models import Turn
+from index.service import Citebot
+from index.settings import Settings
+
+from . import parse, render
+from .access import Allowlist, RateLimit
+
+log = logging.getLogger("citebot.telegram")
+
+TYPING_REFRESH = 4.0  # seconds; Telegram shows "typing…" for 5 s after each chat action
+
+
+@dataclass
+class Services:
+    """What the handlers share, kept in ``application.bot_data``."""
+
+    citebot: Citebot
+    settings: Settings
+    allowlist: Allowlist
+    rate_limit: RateLimit
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.bot_data["services"]  # type: ignore[no-any-return]
+
+
+class Addressed(filters.MessageFilter):
+    """Messages meant for this bot: everything in a private chat; in a group, a command (for
+    no bot in particular or for this one), an @mention of this bot, or a reply to it.
+
+    Hand-written rather than ``filters.Mention``: the bot's username is only known once
+    ``getMe`` has answered, after the handlers are built."""
+
+    def filter(self, message: Message) -> bool:
+        if message.chat.type == ChatType.PRIVATE:
+            return True
+        me = message.get_bot()
+        replied = message.reply_to_message
+        if replied and replied.from_user and replied.from_user.id == me.id:
+            return True
+        name = (me.username or "").lower()
+        entities = message.parse_entities([MessageEntity.MENTION, MessageEntity.BOT_COMMAND])
+        for entity, text in entities.items():
+            if entity.type == MessageEntity.MENTION and text[1:].lower() == name:
+                return True
+            if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+                target = text.partition("@")[2].lower()
+                if target in ("", name):
+                    return True
+        return False
+
+
+ADDRESSED = Addressed(name="Addressed")
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def typing(chat: Chat) -> AsyncIterator[None]:
+    """Show "typing…" in ``chat`` until the block ends."""
+
+    async def keep_typing() -> None:
+        try:
+            while True:
+                await chat.send_chat_action(ChatAction.TYPING)
+                await asyncio.sleep(TYPING_REFRESH)
+        except TelegramError as error:  # cosmetic: never fail an answer over it
+            log.warning("could not show 'typing…' in chat %s: %s", chat.id, error)
+
+    task = asyncio.create_task(keep_typing())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def reply(message: Message, *parts: str) -> None:
+    """Send ``parts`` in order; in a group the first one quotes the message it answers, so
+    people see which question it is for."""
+    in_group = message.chat.type != ChatType.PRIVATE
+    for i, part in enumerate(parts):
+        await message.reply_text(part, do_quote=in_group and i == 0)
+
+
+def history(context: ContextTypes.DEFAULT_TYPE) -> deque[Turn]:
+    """This chat's recent turns, at most ``history_turns`` of them."""
+    chat_data = context.chat_data
+    assert chat_data is not None  # every message has a chat
+    turns: deque[Turn] = chat_data.setdefault(
+        "turns", deque(maxlen=services(context).settings.history_turns)
+    )
+    return turns
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    """Answer ``question`` from the corpus, using and extending the chat's history."""
+    message = update.effective_message
+    assert message is not None
+    if not question:
+        await reply(message, render.ASK_USAGE)
+        return
+    if not parse.has_words(question):
+        await reply(message, render.NO_WORDS)
+        return
+    citebot = services(context).citebot
+    citebot.check_question(question)  # a bad question is refused before "typing…"
+    turns = history(context)
+    async with typing(message.chat):
+        # CPU-bound (embedding, scoring): in a thread, so other chats are served meanwhile
+        result = await asyncio.to_thread(partial(citebot.ask, question, history=list(turns)))
+    turns.append(Turn(question=question, answer=result.answer))
+    await reply(message, *render.answer_messages(result))
+
+
+# -- handlers ----------------------------------------------------------------------------
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs before every other handler: stops floods and people not on the allowlist."""
+    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+    assert message is not None
+    svc = services(context)
+    if user is not None:
+        decision = await svc.rate_limit.check(user.id)
+        if decision == "warn":
+            await reply(message, render.rate_limited(svc.rate_limit.per_minute))
+        if decision != "ok":
+            raise ApplicationHandlerStop
+    user_id, chat_id = (user.id if user else None), (chat.id if chat else None)
+    if not svc.allowlist.allows(user_id, chat_id):
+        log.info("refused user %s in chat %s: not on the allowlist", user_id, chat_id)
+        await reply(message, render.NOT_ALLOWED)
+        raise ApplicationHandlerStop
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start and /help: what the bot does, with examples."""
+    assert update.effective_message is not None
+    await reply(update.effective_message, render.HELP)
+
+
+async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask QUESTION."""
+    assert update.effective_message is not None
+    text = update.effective_message.text or ""
+    await answer(update, context, parse.command_argument(text))
+
+
+async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A plain text message is a question (in groups, without the bot's @mention)."""
+    assert update.effective_message is not None
+    text = update.effective_message.text or ""
+    await answer(update, context, parse.strip_mention(text, context.bot.username))
+
+
+async def verify_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/verify “QUOTE” — SPEAKER: is the quote in the corpus, as written, by that speaker?"""
+    message = update.effective_message
+    assert message is not None
+    quote, speaker = parse.quote_and_speaker(parse.command_argument(message.text or ""))
+    if not parse.has_words(quote):
+        await reply(message, render.VERIFY_USAGE)
+        return
+    citebot = services(context).citebot
+    async with typing(message.chat):
+        verdict = await asyncio.to_thread(partial(citebot.verify, quote, speaker=speaker))
+    await reply(message, *render.verdict_messages(verdict))
+
+
+async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/sources [PAGE]: the documents the bot answers from, a page at a time."""
+    message = update.effective_message
+    assert message is not None
+    argument = parse.command_argument(message.text or "")
+    page = int(argument) if argument.isdigit() else 1
+    citebot = services(context).citebot
+    total = await asyncio.to_thread(citebot.store.count)
+    if page < 1 or (page > 1 and page > render.pages(total)):
+        await reply(message, render.no_such_page(page, total))
+        return
+    offset = (page - 1) * render.SOURCES_PAGE
+    documents = await asyncio.to_thread(citebot.documents, offset, render.SOURCES_PAGE)
+    await reply(message, *render.sources_messages(documents, page, total))
+
+
+async def reset_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reset: forget the chat's earlier questions."""
+    assert update.effective_message is not None
+    history(context).clear()
+    await reply(update.effective_message, render.RESET_DONE)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any other /command."""
+    assert update.effective_message is not None
+    await reply(update.effective_message, render.UNKNOWN_COMMAND)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The one error handler. A core ``CitebotError`` is about the user's input: they get
+    its message. Anything else is logged with the update and its traceback, and the user
+    gets an apology without internals."""
+    error = context.error
+    message = update.effective_message if isinstance(update, Update) else None
+    if isinstance(error, CitebotError):
+        log.info("refused input: %s", error)
+        text = render.problem(str(error))
+    else:
+        if isinstance(update, Update):
+            shown = json.dumps(update.to_dict(), ensure_ascii=False)
+        else:
+            shown = repr(update)
+        log.error("error while handling update %s", shown, exc_info=error)
+        text = render.FAILED
+    if message is not None:
+        await reply(message, text)

@@ -1,0 +1,263 @@
+"""Telegram HTML for answers, verdicts and document lists, split into sendable messages.
+
+Pure functions: no I/O, no PTB objects, so every rule here is tested directly. Everything
+that comes from a user or the corpus goes through ``escape``; the only tags are written here.
+A message is built from *blocks* (a paragraph, one citation, one document line), each a
+complete HTML fragment; ``pack`` puts whole blocks into messages, so a tag or a citation is
+never cut in half.
+"""
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+
+from telegram.constants import MessageLimit
+
+from index.models import Answer, Citation, DocumentMeta, Match, Verdict
+
+MAX_MESSAGE = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096
+EXCERPT_CHARS = 300  # "a short verbatim excerpt": the whole passage is a click away in the source
+LABEL_CHARS = 200  # titles, sources, speakers and the checked quote
+MAX_DIFFERENCES = 8
+SOURCES_PAGE = 50  # documents per /sources page
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("ask", "Ask a question about the news archive"),
+    ("verify", "Check a quote: /verify “QUOTE” — SPEAKER"),
+    ("sources", "List the documents I answer from"),
+    ("reset", "Forget this chat's earlier questions"),
+    ("help", "What I do, with examples"),
+)
+
+HELP = """\
+I answer questions from a news archive with the archive's own sentences, each followed by \
+a citation [n] you can check word for word.
+
+<b>Ask</b>: send a question, or /ask QUESTION. For example:
+<i>Who summoned the Chinese ambassador?</i>
+Follow-up questions work too: <i>Who is the spokesman of China's foreign ministry?</i> \
+then <i>What did he say about weapons?</i>
+
+<b>Check a quote</b>: /verify “QUOTE” — SPEAKER (the speaker is optional). For example:
+/verify “The Chinese side has never provided lethal weapons to any party in the \
+conflict” — Lin Jian
+
+/sources: the documents I answer from
+/reset: forget this chat's earlier questions
+/help: this message
+
+In a group, mention me or reply to one of my messages; commands work as usual."""
+
+ASK_USAGE = (
+    "Please ask me a question, for example:\n/ask Who summoned the Chinese ambassador?"
+)
+VERIFY_USAGE = (
+    "Please put a quote after /verify, with the speaker if you know it, for example:\n"
+    "/verify “The Chinese side has never provided lethal weapons to any party in the "
+    "conflict” — Lin Jian"
+)
+NO_WORDS = (
+    "I can only answer questions written in words, for example:\n"
+    "<i>Who summoned the Chinese ambassador?</i>"
+)
+UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
+NOT_ALLOWED = (
+    "Sorry, this bot is private and only answers the people and chats it was set up for. "
+    "Ask its operator for access."
+)
+RESET_DONE = "Done: I forgot this chat's earlier questions. The next question starts afresh."
+FAILED = "Sorry, something went wrong on my side and I could not answer. Please try again later."
+NO_DOCUMENTS = "No documents are indexed yet, so there is nothing to answer from."
+
+
+def escape(text: str) -> str:
+    """Text for Telegram HTML: only ``&``, ``<`` and ``>`` are special outside attributes."""
+    return html.escape(text, quote=False)
+
+
+def rate_limited(per_minute: int) -> str:
+    wait = -(-60 // per_minute)  # seconds until the bucket has room again, rounded up
+    return (
+        f"You are sending messages faster than I answer them ({per_minute} a minute). "
+        f"Please wait about {wait} seconds; I'll ignore messages until then."
+    )
+
+
+def problem(message: str) -> str:
+    """A core error's message (it says what was wrong and how to fix it) for the user."""
+    return escape(message[:1].upper() + message[1:])
+
+
+def shorten(text: str, limit: int) -> str:
+    """A prefix of ``text`` of at most ``limit`` characters, cut at a word, with "…".
+
+    The kept part is verbatim, so an excerpt without its "…" is still a substring of the
+    source."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:  # a word boundary not too far back; else cut mid-word
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+# -- splitting ---------------------------------------------------------------------------
+
+# Boundaries to cut an over-long text at, widest first, with the text that re-joins pieces.
+_BOUNDARIES = (
+    (re.compile(r"\n\s*\n"), "\n\n"),
+    (re.compile(r"(?<=[.!?…])\s+"), " "),
+    (re.compile(r"\s+"), " "),
+)
+
+
+def _html_len(text: str) -> int:
+    return len(escape(text))
+
+
+def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Escape plain ``text`` into blocks of at most ``limit`` characters of HTML each.
+
+    Cut at paragraphs, then sentences, then words, then (a word longer than a message)
+    between characters. Hand-written because the limit applies to the *escaped* text and
+    no library splits that way; cutting before escaping means no ``&amp;`` is ever halved.
+    """
+    return [escape(piece) for piece in _split(text.strip(), limit, 0) if piece]
+
+
+def _split(text: str, limit: int, level: int) -> list[str]:
+    if _html_len(text) <= limit:
+        return [text]
+    if level == len(_BOUNDARIES):
+        pieces, current, size = [], "", 0
+        for ch in text:
+            if size + _html_len(ch) > limit:
+                pieces.append(current)
+                current, size = "", 0
+            current += ch
+            size += _html_len(ch)
+        return [*pieces, current]
+    pattern, joiner = _BOUNDARIES[level]
+    pieces = []
+    current = ""
+    for part in pattern.split(text):
+        joined = f"{current}{joiner}{part}" if current else part
+        if _html_len(joined) <= limit:
+            current = joined
+            continue
+        if current:
+            pieces.append(current)
+        current = ""
+        if _html_len(part) <= limit:
+            current = part
+        else:
+            pieces.extend(_split(part, limit, level + 1))
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def pack(blocks: Iterable[str], limit: int = MAX_MESSAGE, separator: str = "\n\n") -> list[str]:
+    """Join whole HTML blocks into as few messages of at most ``limit`` characters as fit."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        if len(block) > limit:
+            raise ValueError(f"a block of {len(block)} characters cannot fit in one message")
+        if current and len(current) + len(separator) + len(block) <= limit:
+            current += separator + block
+        else:
+            if current:
+                messages.append(current)
+            current = block
+    if current:
+        messages.append(current)
+    return messages
+
+
+# -- answers -----------------------------------------------------------------------------
+
+
+def _where(title: str | None, source: str) -> str:
+    """"<i>Title</i> (source)" or just the source."""
+    where = escape(shorten(source, LABEL_CHARS))
+    if title:
+        return f"<i>{escape(shorten(title, LABEL_CHARS))}</i> ({where})"
+    return where
+
+
+def citation_block(citation: Citation) -> str:
+    return (
+        f"<b>[{citation.n}]</b> {_where(citation.title, citation.source)}\n"
+        f"<blockquote>{escape(shorten(citation.text, EXCERPT_CHARS))}</blockquote>"
+    )
+
+
+def answer_messages(answer: Answer) -> list[str]:
+    """The answer's sentences with their [n] markers, then one block per citation."""
+    return pack([*split_text(answer.answer), *map(citation_block, answer.citations)])
+
+
+# -- quote verdicts ----------------------------------------------------------------------
+
+_HEADLINES = {
+    "verified": "✅ <b>Verified.</b> These words are in the archive.",
+    "altered": "✏️ <b>Altered.</b> The archive has a quote like this, in different words.",
+    "misattributed": "⚠️ <b>Misattributed.</b> The archive has these words, from someone else.",
+    "not_found": "❓ <b>Not found.</b> I found no such quote in the archive.",
+}
+
+
+def _differences(differences: Sequence[str]) -> str:
+    shown = [escape(shorten(d, LABEL_CHARS)) for d in differences[:MAX_DIFFERENCES]]
+    more = len(differences) - len(shown)
+    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+
+
+def match_block(n: int, match: Match) -> str:
+    lines = [f"<b>[{n}]</b> {_where(match.title, match.source)}, similarity {match.similarity:.2f}"]
+    if match.speaker:
+        lines.append(f"Said by: {escape(shorten(match.speaker, LABEL_CHARS))}")
+    if match.differences:
+        lines.append(f"Changes: {_differences(match.differences)}")
+    lines.append(f"<blockquote>{escape(shorten(match.text, EXCERPT_CHARS))}</blockquote>")
+    if match.url:
+        lines.append(f'<a href="{html.escape(match.url, quote=True)}">Open in context</a>')
+    return "\n".join(lines)
+
+
+def verdict_messages(verdict: Verdict) -> list[str]:
+    quote = f"“{escape(shorten(verdict.quote, LABEL_CHARS))}”"
+    if verdict.speaker:
+        quote += f" — {escape(shorten(verdict.speaker, LABEL_CHARS))}"
+    head = f"{_HEADLINES[verdict.verdict]}\n{quote}"
+    return pack([head, *(match_block(n, m) for n, m in enumerate(verdict.matches, 1))])
+
+
+# -- documents ---------------------------------------------------------------------------
+
+
+def pages(total: int) -> int:
+    return max(1, -(-total // SOURCES_PAGE))
+
+
+def document_line(n: int, meta: DocumentMeta) -> str:
+    details = [f"{meta.chars:,} characters", *(x for x in (meta.outlet, meta.published) if x)]
+    return f"{n}. {_where(meta.title, meta.source)}, {escape(', '.join(details))}"
+
+
+def sources_messages(documents: Sequence[DocumentMeta], page: int, total: int) -> list[str]:
+    """One page of the document list (``documents`` is that page), split as needed."""
+    if total == 0:
+        return [NO_DOCUMENTS]
+    count = pages(total)
+    first = (page - 1) * SOURCES_PAGE + 1
+    head = f"<b>{total:,} documents</b>" + (f" (page {page} of {count})" if count > 1 else "")
+    lines = [document_line(n, meta) for n, meta in enumerate(documents, first)]
+    tail = [f"More: /sources {page + 1}"] if page < count else []
+    return pack([head, *lines, *tail], separator="\n")
+
+
+def no_such_page(page: int, total: int) -> str:
+    return f"There is no page {page}: the list has {pages(total)}. Try /sources 1."

@@ -1,0 +1,206 @@
+"""/v1/documents in-process: listing, reading, auth on writes, add → answerable → delete."""
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.helpers import AUTH, KEY, assert_cited_verbatim
+from tests.conftest import CORPUS
+
+LITHIUM = ("Bolivia holds the largest lithium reserves in the world, officials in La Paz said. "
+           "The salt flats of Uyuni contain most of the lithium.")
+SOURCES = sorted(p.name for p in CORPUS.glob("*.txt"))
+
+
+def test_list_is_paginated_with_a_total(client: TestClient) -> None:
+    first = client.get("/v1/documents", params={"limit": 2}).json()
+    rest = client.get("/v1/documents", params={"offset": 2, "limit": 100}).json()
+    assert first["total"] == rest["total"] == len(SOURCES)
+    assert (first["offset"], first["limit"]) == (0, 2)
+    assert [d["source"] for d in first["documents"] + rest["documents"]] == SOURCES
+    doc = first["documents"][0]
+    assert doc["chunks"] > 0 and len(doc["hash"]) == 64 and doc["chars"] > 0
+    assert {"title", "url", "outlet", "published"} <= set(doc)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [({"limit": 0}, "limit: Input should be greater than or equal to 1"),
+     ({"limit": 101}, "limit: Input should be less than or equal to 100"),
+     ({"offset": -1}, "offset: Input should be greater than or equal to 0"),
+     ({"offset": "first"}, "offset: Input should be a valid integer")],
+)
+def test_list_bounds(client: TestClient, params: dict[str, object], message: str) -> None:
+    response = client.get("/v1/documents", params=params)
+    assert response.status_code == 422 and message in response.json()["detail"]
+
+
+def test_document_text_is_the_file(client: TestClient) -> None:
+    source = SOURCES[1]
+    body = client.get(f"/v1/documents/{source}").json()
+    assert body["text"] == (CORPUS / source).read_bytes().decode("utf-8")
+    assert body["meta"]["source"] == source and body["meta"]["title"]
+
+
+def test_unknown_document_is_404(client: TestClient) -> None:
+    response = client.get("/v1/documents/news/none.txt")
+    assert response.status_code == 404 and "news/none.txt" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["%2E%2E/%2E%2E/etc/passwd", "news/%2E%2E/%2E%2E/etc/passwd", "/etc/passwd",
+     "%2Fetc%2Fpasswd", "a//b.txt", "%2E/a.txt", "a%5C..%5Cb.txt"],
+)
+def test_paths_escaping_the_corpus_are_400(client: TestClient, path: str) -> None:
+    # percent-encoded so the client sends the dots as they are instead of resolving them
+    response = client.get(f"/v1/documents/{path}")
+    assert response.status_code == 400, response.text
+    assert "is not a relative path inside the corpus" in response.json()["detail"]
+
+
+def test_writes_are_refused_without_a_configured_key(client: TestClient) -> None:
+    for response in (
+        client.post("/v1/documents", json={"source": "a.txt", "text": LITHIUM}, headers=AUTH),
+        client.delete(f"/v1/documents/{SOURCES[0]}", headers=AUTH),
+    ):
+        assert response.status_code == 403
+        assert "set CITEBOT_API_KEY" in response.json()["detail"]
+    assert client.get("/v1/documents").json()["total"] == len(SOURCES)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {KEY}"},
+     {"Authorization": f"Bearer {KEY}x"}, {"Authorization": "Bearer"}],
+)
+def test_wrong_or_missing_key_is_401(
+    make_client: Callable[..., TestClient], headers: dict[str, str]
+) -> None:
+    c = make_client(api_key=KEY)
+    for response in (
+        c.post("/v1/documents", json={"source": "a.txt", "text": LITHIUM}, headers=headers),
+        c.delete("/v1/documents/a.txt", headers=headers),
+    ):
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"].startswith("Bearer")
+        assert "Authorization: Bearer" in response.json()["detail"]
+    assert c.get("/v1/documents").json()["total"] == 0
+
+
+def test_added_document_is_answerable_then_deleted(make_client: Callable[..., TestClient]) -> None:
+    c = make_client(api_key=KEY, ingest=True)
+    question = {"question": "Which country holds the largest lithium reserves?"}
+    assert not c.post("/v1/ask", json=question).json()["found"]
+
+    added = c.post("/v1/documents", headers=AUTH, json={
+        "source": "energy/lithium.txt", "text": LITHIUM, "title": "Lithium",
+        "url": "https://example.org/lithium", "outlet": "Example", "published": "2025-01-02",
+    })
+    assert added.status_code == 201, added.text
+    assert added.json()["chunks"] == 1 and added.json()["outlet"] == "Example"
+    answer = c.post("/v1/ask", json=question).json()
+    assert answer["found"] and answer["citations"][0]["source"] == "energy/lithium.txt"
+    assert "Bolivia" in answer["citations"][0]["text"]
+    assert_cited_verbatim(c, answer)
+    assert c.get("/v1/documents").json()["total"] == len(SOURCES) + 1
+
+    deleted = c.delete("/v1/documents/energy/lithium.txt", headers=AUTH)
+    assert deleted.status_code == 200 and deleted.json() == {
+        "source": "energy/lithium.txt", "deleted": True}
+    after = c.post("/v1/ask", json=question).json()
+    assert all(x["source"] != "energy/lithium.txt" for x in after["citations"])
+    assert c.get("/v1/documents/energy/lithium.txt").status_code == 404
+    assert c.delete("/v1/documents/energy/lithium.txt", headers=AUTH).status_code == 404
+
+
+def test_replacing_a_document_is_200(make_client: Callable[..., TestClient]) -> None:
+    c = make_client(api_key=KEY)
+    first = c.post("/v1/documents", headers=AUTH, json={"source": "a.txt", "text": LITHIUM})
+    again = c.post("/v1/documents", headers=AUTH,
+                   json={"source": "a.txt", "text": "Peru grows many kinds of potato."})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["hash"] != first.json()["hash"]
+    assert c.get("/v1/documents/a.txt").json()["text"] == "Peru grows many kinds of potato."
+    answer = c.post("/v1/ask", json={"question": "What does Peru grow?"}).json()
+    assert answer["found"] and answer["citations"][0]["text"] == "Peru grows many kinds of potato."
+
+
+def test_multipart_upload(make_client: Callable[..., TestClient]) -> None:
+    c = make_client(api_key=KEY)
+    response = c.post(
+        "/v1/documents", headers=AUTH,
+        files={"file": ("C:\\docs\\lithium.txt", LITHIUM.encode(), "text/plain")},
+        data={"title": "Lithium", "outlet": "Example"},
+    )
+    assert response.status_code == 201, response.text
+    meta = response.json()
+    assert (meta["source"], meta["title"], meta["outlet"]) == ("lithium.txt", "Lithium", "Example")
+    named = c.post("/v1/documents", headers=AUTH, data={"source": "energy/b.txt"},
+                   files={"file": ("x.txt", LITHIUM.encode())})
+    assert named.status_code == 201 and named.json()["source"] == "energy/b.txt"
+    assert c.get("/v1/documents/energy/b.txt").json()["text"] == LITHIUM
+
+
+@pytest.mark.parametrize(
+    ("data", "files", "message"),
+    [({}, {"file": ("a.txt", b"\x00\x01\x02PNG")}, "a.txt looks binary"),
+     ({}, {"file": ("a.txt", "café".encode("latin-1"))}, "a.txt is not valid UTF-8 (byte 0xe9"),
+     ({}, {"file": ("a.txt", b"  \n ")}, "a.txt: the document is empty"),
+     ({"source": "../a.txt"}, {"file": ("a.txt", b"text")}, "source: '../a.txt' is not a"),
+     ({"title": "no file"}, {"other": ("a.txt", b"text")}, "file: upload the document as a"),
+     ({}, {"file": ("", b"text")}, "file: upload the document as a file (with a filename)"),
+     ({}, {"file": ("..", b"text")}, "source: '..' is not a relative path")],
+)
+def test_bad_uploads_are_422_naming_the_problem(
+    make_client: Callable[..., TestClient], data: dict[str, str],
+    files: dict[str, tuple[str, bytes]], message: str,
+) -> None:
+    c = make_client(api_key=KEY)
+    response = c.post("/v1/documents", headers=AUTH, data=data, files=files)
+    assert response.status_code == 422
+    assert message in response.json()["detail"], response.json()
+    assert c.get("/v1/documents").json()["total"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [({"source": "a.txt", "text": " \n "}, "text: is empty"),
+     ({"source": "/etc/a.txt", "text": "x"}, "source: '/etc/a.txt' is not a relative path"),
+     ({"source": "a/../../b.txt", "text": "x"}, "is not a relative path"),
+     ({"text": "x"}, "source: Field required"),
+     ({"source": "a.txt", "text": "x" * 201}, "text: String should have at most 200 characters"),
+     ({"source": "a.txt", "text": "x", "title": 5}, "title: Input should be a valid string")],
+)
+def test_bad_json_documents_are_422(
+    make_client: Callable[..., TestClient], body: dict[str, object], message: str
+) -> None:
+    c = make_client(api_key=KEY, max_document_chars=200)
+    response = c.post("/v1/documents", headers=AUTH, json=body)
+    assert response.status_code == 422
+    assert message in response.json()["detail"], response.json()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b'{"source": "a.txt", "text": ', "the body is not valid JSON (EOF while parsing"),
+     (b'{"source": "a.txt", "text": "caf\xe9"}', "not valid UTF-8 (byte 0xe9 at offset 32)"),
+     (b'["a.txt"]', "the body must be a JSON object")],
+)
+def test_malformed_json_documents_are_422(
+    make_client: Callable[..., TestClient], content: bytes, message: str
+) -> None:
+    c = make_client(api_key=KEY)
+    response = c.post("/v1/documents", content=content,
+                      headers={**AUTH, "Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert message in response.json()["detail"], response.json()
+
+
+def test_other_content_types_are_415(make_client: Callable[..., TestClient]) -> None:
+    c = make_client(api_key=KEY)
+    response = c.post("/v1/documents", headers={**AUTH, "Content-Type": "text/plain"},
+                      content=LITHIUM)
+    assert response.status_code == 415
+    assert "application/json" in response.json()["detail"]
