@@ -18,6 +18,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/citebot ingest
 	$(BIN)/citebot ask "Who summoned the Chinese ambassador?"
+	$(BIN)/citebot serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -26,4 +27,6 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/ingest_query.py
+	$(BIN)/python benchmarks/ingest_query.py --corpus sample
+	$(BIN)/python benchmarks/http_ask.py
+	$(BIN)/python benchmarks/verify.py
