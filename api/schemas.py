@@ -128,9 +128,7 @@ def verify_request(settings: Settings) -> type[VerifyRequest]:
     return create_model(
         "VerifyRequest",
         __base__=VerifyRequest,
-        # at least one letter or digit: a quote of punctuation only has nothing to check
         quote=(NonBlank, Field(max_length=settings.max_question_chars,
-                               json_schema_extra={"pattern": r"[^\W_]"},
                                examples=["The Chinese side has never provided lethal weapons"])),
     )
 

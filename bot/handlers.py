@@ -81,14 +81,18 @@ ADDRESSED = Addressed(name="Addressed")
 async def typing(chat: Chat) -> AsyncIterator[None]:
     """Show "typing…" in ``chat`` until the block ends."""
 
-    async def keep_typing() -> None:
+    async def show() -> None:
         try:
-            while True:
-                await chat.send_chat_action(ChatAction.TYPING)
-                await asyncio.sleep(TYPING_REFRESH)
+            await chat.send_chat_action(ChatAction.TYPING)
         except TelegramError as error:  # cosmetic: never fail an answer over it
             log.warning("could not show 'typing…' in chat %s: %s", chat.id, error)
 
+    async def keep_typing() -> None:
+        while True:
+            await asyncio.sleep(TYPING_REFRESH)
+            await show()
+
+    await show()  # before the work starts, so even a quick answer is announced
     task = asyncio.create_task(keep_typing())
     try:
         yield

@@ -12,6 +12,7 @@ bm25s's defaults (Lucene BM25, k1=1.5, b=0.75) are kept: on SciFact's train quer
 import json
 import math
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,12 +74,16 @@ class Scores:
 
 
 
+STALE_CHECK_SECONDS = 1.0
+
+
 class LexicalIndex:
     def __init__(self, path: Path, store: Store) -> None:
         self.path = path
         self.store = store
         self._lock = threading.Lock()  # one rebuild or load at a time
         self._snapshot: _Snapshot | None = None
+        self._checked = 0.0
 
     def rebuild(self) -> None:
         import bm25s
@@ -96,8 +101,14 @@ class LexicalIndex:
             self._snapshot = _Snapshot.of(bm25, ids)
 
     def _ensure(self) -> _Snapshot | None:
-        count = int(self.store.chunks.count())
         snap = self._snapshot
+        now = time.monotonic()
+        # this process's own writes rebuild at once; asking Chroma whether another process
+        # wrote costs a call per question, so it is asked at most once per STALE_CHECK
+        if snap is not None and now - self._checked < STALE_CHECK_SECONDS:
+            return snap
+        self._checked = now
+        count = int(self.store.chunks.count())
         if snap is not None and len(snap.ids) == count:
             return snap
         ids_file = self.path / "ids.json"

@@ -71,11 +71,11 @@ class Store:
         return int(self.docs.count())
 
     def hashes(self) -> dict[str, str]:
-        got = self.docs.get(include=["metadatas"])
+        got = _get_all(self.docs, ["metadatas"])
         return {i: str(m["hash"]) for i, m in zip(got["ids"], got["metadatas"])}
 
     def list_documents(self, offset: int = 0, limit: int | None = None) -> list[DocumentMeta]:
-        got = self.docs.get(include=["metadatas"])
+        got = _get_all(self.docs, ["metadatas"])
         metas = sorted((_meta(m) for m in got["metadatas"]), key=lambda m: m.source)
         return metas[offset : None if limit is None else offset + limit]
 
@@ -210,8 +210,8 @@ class Store:
 
     def all_chunks(self) -> tuple[list[str], list[str]]:
         """Every stored chunk's id and text (to rebuild the lexical index)."""
-        got = self.chunks.get(include=["documents"])
-        return list(got["ids"]), list(got["documents"])
+        got = _get_all(self.chunks, ["documents"])
+        return got["ids"], got["documents"]
 
     def current(self, found: list[tuple[Chunk, str, str | None, float]]) -> list[ScoredChunk]:
         """Keep results of committed document versions only (see the module docstring)."""
@@ -238,6 +238,17 @@ class Store:
             (m["source"], int(m["start"]), int(m["end"])): np.asarray(e, dtype=np.float32)
             for m, e in zip(got["metadatas"], got["embeddings"])
         }
+
+
+def _get_all(collection: Any, include: list[str]) -> dict[str, list[Any]]:
+    """Every record, fetched in pages: one call for all overflows SQLite's variable limit."""
+    out: dict[str, list[Any]] = {"ids": [], **{k: [] for k in include}}
+    while True:
+        got = collection.get(include=include, limit=_BATCH, offset=len(out["ids"]))
+        for key in out:
+            out[key].extend(got[key])
+        if len(got["ids"]) < _BATCH:
+            return out
 
 
 def _meta(m: dict[str, Any]) -> DocumentMeta:

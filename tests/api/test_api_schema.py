@@ -12,7 +12,7 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from schemathesis.python import asgi
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 from starlette.types import Receive, Scope, Send
 
 from api.app import create_app
@@ -66,5 +66,12 @@ def test_api_matches_its_schema(case: schemathesis.Case, app: FastAPI) -> None:
     if case.media_type == "multipart/form-data":
         # the schema can say "a file" but not "valid UTF-8 text": a random binary upload
         # is rightly refused with 422, which this check would count as rejecting valid data
+        excluded.append(positive_data_acceptance)
+        # and every multipart field is text on the wire: an "object" sent as a field is its
+        # JSON spelled as a string, which is a valid title or source, not invalid data
+        excluded.append(negative_data_rejection)
+    if case.path == "/v1/verify":
+        # a quote of punctuation only ("…") is refused with 422: it has no word to check.
+        # "has a letter in any script" has no portable JSON Schema regex (ECMA's \w is ASCII)
         excluded.append(positive_data_acceptance)
     case.call_and_validate(headers=AUTH, excluded_checks=excluded)

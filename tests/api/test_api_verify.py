@@ -56,6 +56,7 @@ def test_claimreview_format(client: TestClient) -> None:
     ("body", "needle"),
     [
         ({"quote": "   "}, "quote"),
+        ({"quote": "“…”"}, "no words"),
         ({"quote": "x" * 2001}, "quote"),
         ({"quote": LIN, "format": "xml"}, "format"),
         ({"speaker": "Lin Jian"}, "quote"),
