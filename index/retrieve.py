@@ -41,20 +41,23 @@ class Retriever:
         hits = [i for i, _ in scores.top(pool)]
         if mode == "lexical":
             return self.store.fetch(hits, vec)[:k]
-        dense = self.store.query_chunks(vec, pool)
+        dense = self.store.query_chunks(vec, pool, committed_only=False)
         have = {_id(sc) for sc in dense}  # their cosine is known: fetch only the others
-        return fuse(dense, self.store.fetch([i for i in hits if i not in have], vec), scores)[:k]
+        lexical = self.store.fetch([i for i in hits if i not in have], vec, committed_only=False)
+        committed = self.store.current([*dense, *lexical])  # one look-up for both lists
+        return fuse(committed, scores)[:k]
 
 
 def _id(sc: ScoredChunk) -> str:
     return chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index)
 
 
-def fuse(dense: list[ScoredChunk], lexical: list[ScoredChunk], bm25: Scores) -> list[ScoredChunk]:
-    """Both candidate lists in one, by the weighted score in the module docstring.
+def fuse(candidates: list[ScoredChunk], bm25: Scores) -> list[ScoredChunk]:
+    """The dense and lexical candidates in one order, by the weighted score in the module
+    docstring (each candidate's ``score`` is its cosine).
     Hand-written (a few lines): llama-index's QueryFusionRetriever would embed the query
     again and only fuses ranks or per-list normalised scores."""
-    by_id = {_id(sc): sc for sc in (*dense, *lexical)}
+    by_id = {_id(sc): sc for sc in candidates}
     fused = {
         key: DENSE_WEIGHT * sc.score + (1 - DENSE_WEIGHT) * lex / bm25.ceiling
         for (key, sc), lex in zip(by_id.items(), bm25.of(list(by_id)))

@@ -50,8 +50,11 @@ class Citebot:
 
     def warm_up(self) -> None:
         """Load the model and open the store now rather than on the first question."""
-        self.embedder.embed_queries(["warm up"])
-        self.lexical.search("warm up", 1)
+        vec = self.embedder.embed_queries(["warm up"])[0]
+        # the first query of each Chroma collection loads its vector index (~100 ms)
+        self.retriever.retrieve("warm up", vec, 1, "hybrid")
+        if self.store.sentences.count():
+            self.store.sentences.query(query_embeddings=[vec.tolist()], n_results=1)
 
     # -- writing ----------------------------------------------------------------------
 

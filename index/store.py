@@ -184,8 +184,12 @@ class Store:
 
     # -- reading for answers ---------------------------------------------------------
 
-    def query_chunks(self, vec: np.ndarray, k: int) -> list[ScoredChunk]:
-        # a few extra: results of uncommitted or superseded versions are dropped below
+    def query_chunks(
+        self, vec: np.ndarray, k: int, *, committed_only: bool = True
+    ) -> list[ScoredChunk]:
+        """The k nearest chunks; with ``committed_only=False`` the caller filters them with
+        ``current`` (one call for several result lists)."""
+        # a few extra: results of uncommitted or superseded versions are dropped
         result = self.vectors.query(
             VectorStoreQuery(query_embedding=vec.tolist(), similarity_top_k=k * 2 + 2)
         )
@@ -193,33 +197,36 @@ class Store:
             (node, 1.0 + float(np.log(max(sim, 1e-12))))  # back from exp(-distance) to cosine
             for node, sim in zip(result.nodes or [], result.similarities or [])
         ]
-        return self.current([_node_chunk(n, s) for n, s in scored])[:k]
+        found = [_node_chunk(n, s) for n, s in scored]
+        return (self.current(found) if committed_only else found)[:k]
 
-    def fetch(self, ids: Sequence[str], vec: np.ndarray) -> list[ScoredChunk]:
+    def fetch(
+        self, ids: Sequence[str], vec: np.ndarray, *, committed_only: bool = True
+    ) -> list[ScoredChunk]:
         """Chunks by id (from the lexical index), in that order, scored by dense cosine."""
         if not ids:
             return []
         got = self.chunks.get(ids=list(ids), include=["metadatas", "documents", "embeddings"])
         by_id = {
-            i: (*_chunk(m, d), float(np.dot(e, vec)))
+            i: _scored(m, d, float(np.dot(e, vec)))
             for i, m, d, e in zip(
                 got["ids"], got["metadatas"], got["documents"], got["embeddings"]
             )
         }
-        return self.current([by_id[i] for i in ids if i in by_id])
+        found = [by_id[i] for i in ids if i in by_id]
+        return self.current(found) if committed_only else found
 
     def all_chunks(self) -> tuple[list[str], list[str]]:
         """Every stored chunk's id and text (to rebuild the lexical index)."""
         got = _get_all(self.chunks, ["documents"])
         return got["ids"], got["documents"]
 
-    def current(self, found: list[tuple[Chunk, str, str | None, float]]) -> list[ScoredChunk]:
+    def current(self, found: Sequence[ScoredChunk]) -> list[ScoredChunk]:
         """Keep results of committed document versions only (see the module docstring)."""
-        committed = self.metas(c.source for c, *_ in found)
+        committed = self.metas(sc.chunk.source for sc in found)
         return [
-            ScoredChunk(chunk=c, title=t, score=s, doc_hash=h)
-            for c, h, t, s in found
-            if c.source in committed and committed[c.source].hash == h
+            sc for sc in found
+            if sc.chunk.source in committed and committed[sc.chunk.source].hash == sc.doc_hash
         ]
 
     def sentence_vectors(
@@ -268,6 +275,10 @@ def _chunk(m: dict[str, Any], text: str) -> tuple[Chunk, str, str | None]:
     return chunk, str(m["doc_hash"]), (str(m["title"]) or None)
 
 
-def _node_chunk(node: Any, score: float) -> tuple[Chunk, str, str | None, float]:
-    chunk, h, title = _chunk(node.metadata, node.get_content())
-    return chunk, h, title, score
+def _scored(m: dict[str, Any], text: str, score: float) -> ScoredChunk:
+    chunk, h, title = _chunk(m, text)
+    return ScoredChunk(chunk=chunk, title=title, score=score, doc_hash=h)
+
+
+def _node_chunk(node: Any, score: float) -> ScoredChunk:
+    return _scored(node.metadata, node.get_content(), score)
