@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench
+.PHONY: install browser run test lint bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,7 +20,13 @@ run: $(STAMP)
 	$(BIN)/citebot ask "Who summoned the Chinese ambassador?"
 	$(BIN)/citebot serve
 
-test: $(STAMP)
+# Debian's Chromium and its driver, for the browser test (tests/api/test_web_page.py); as
+# root with Debian's apt (CI). Elsewhere: apt-get install chromium chromium-driver
+browser:
+	test -x /usr/bin/chromium && test -x /usr/bin/chromedriver || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -1,0 +1,288 @@
+"""The page at ``/`` in a real headless Chromium (Selenium) against real uvicorn on loopback.
+
+Needs Debian's ``chromium`` and ``chromium-driver`` (``make test`` installs them); without
+them these tests fail, saying how to install them. Set ``CITEBOT_SCREENSHOT_DIR`` to save a
+screenshot of the page after an answer.
+"""
+
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from api.app import create_app
+from index.service import Citebot
+from tests.api.helpers import wait_ready
+from tests.conftest import CORPUS
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage", "--window-size=1200,900")
+WAIT = 120.0  # seconds: bounded waits for an answer on a busy 2-core machine
+START = 60.0  # seconds: bounded wait for uvicorn to bind
+# "Title (source, characters 12–80)", or without a title "source, characters 12–80": what
+# the page writes on each citation's button
+CITED = re.compile(r"(?:^|\()(?P<source>[^(]+), characters (?P<start>\d+)–(?P<end>\d+)\)?$")
+
+
+@dataclass(frozen=True)
+class Cited:
+    source: str
+    start: int
+    end: int
+    text: str
+    button: WebElement
+
+
+@contextmanager
+def serve(bot: Citebot) -> Iterator[str]:
+    """``create_app`` over ``bot`` on uvicorn in a thread, port chosen by the OS; its URL."""
+    config = uvicorn.Config(create_app(bot.settings, bot), host="127.0.0.1", port=0,
+                            log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn-web-page", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + START
+        while not server.started:
+            assert thread.is_alive(), "uvicorn stopped while starting"
+            assert time.monotonic() < deadline, f"uvicorn did not start in {START} s"
+            time.sleep(0.05)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        url = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=url, timeout=60) as client:
+            wait_ready(client)
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=60)
+    assert not thread.is_alive(), "uvicorn did not shut down in 60 s"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not shutil.which(p)]
+    if missing:
+        pytest.fail(f"{', '.join(missing)} not found: the browser tests need Debian's Chromium "
+                    "and its driver; install them with `apt-get install chromium "
+                    "chromium-driver` (as root), or run `make test`, which does", pytrace=False)
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # with the driver's path given, Selenium Manager is not run; offline makes sure it
+    # never downloads a browser or driver if it ever were
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SE_OFFLINE", "true")
+        driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def url(corpus_bot: Citebot) -> Iterator[str]:
+    with serve(corpus_bot) as u:
+        yield u
+
+
+@pytest.fixture
+def page(browser: WebDriver) -> Iterator[Callable[..., WebDriver]]:
+    """Opens a fresh page (no earlier conversation) and, after the test, checks the page
+    logged no JavaScript error or failed request other than those a test expects."""
+    expected: list[str] = []
+
+    def open_page(base: str, *, expect_errors: tuple[str, ...] = ()) -> WebDriver:
+        browser.get(f"{base}/")
+        browser.get_log("browser")  # drop earlier pages' messages
+        expected.extend(expect_errors)
+        return browser
+
+    yield open_page
+    severe = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert [m for m in severe if not any(x in m for x in expected)] == []
+
+
+def ask(driver: WebDriver, question: str | None) -> WebElement:
+    """Type ``question`` (None: ask what the box holds), press Ask, wait for the answer (or
+    the error); the new turn."""
+    turns = len(driver.find_elements(By.CSS_SELECTOR, "#turns .turn"))
+    if question is not None:
+        box = driver.find_element(By.ID, "question")
+        box.clear()
+        box.send_keys(question)
+    driver.find_element(By.CSS_SELECTOR, "#ask button[type=submit]").click()
+    wait = WebDriverWait(driver, WAIT)
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#turns .turn")) == turns + 1)
+    turn = driver.find_element(By.CSS_SELECTOR, "#turns .turn")  # the newest is first
+    wait.until(lambda d: not turn.find_elements(By.CSS_SELECTOR, ":scope > p.muted"))
+    return turn
+
+
+def citations(turn: WebElement) -> list[Cited]:
+    cited = []
+    for item in turn.find_elements(By.CSS_SELECTOR, "ol.citations > li"):
+        button = item.find_element(By.TAG_NAME, "button")
+        m = CITED.search(button.text)
+        assert m, button.text
+        quote = item.find_element(By.CSS_SELECTOR, ".quote").get_property("textContent")
+        cited.append(Cited(m["source"], int(m["start"]), int(m["end"]), quote, button))
+    return cited
+
+
+def shown_passage(driver: WebDriver) -> tuple[str, int, str]:
+    """After a click on a citation: the passage box's whole text, and where its <mark>
+    starts and what it holds (waits for the box to show)."""
+    box = WebDriverWait(driver, WAIT).until(ec.visibility_of_element_located((By.ID, "passage")))
+    mark = WebDriverWait(driver, WAIT).until(lambda d: box.find_element(By.TAG_NAME, "mark"))
+    assert len(box.find_elements(By.TAG_NAME, "mark")) == 1
+    assert mark.is_displayed()  # scrolled into view inside the box
+    offset = driver.execute_script(  # characters before the <mark>, counted by the browser
+        "const r = document.createRange(); r.setStart(arguments[0], 0);"
+        "r.setEndBefore(arguments[1]); return r.toString().length;", box, mark)
+    return box.get_property("textContent"), offset, mark.get_property("textContent")
+
+
+def screenshot(driver: WebDriver, name: str) -> None:
+    if folder := os.environ.get("CITEBOT_SCREENSHOT_DIR"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(folder) / name))
+
+
+def test_answer_cites_and_shows_the_passage_in_context(page: Callable[..., WebDriver],
+                                                       url: str) -> None:
+    driver = page(url)
+    assert driver.title == "citebot"
+    turn = ask(driver, "Who summoned the Chinese ambassador?")
+    shown = turn.find_element(By.CSS_SELECTOR, ":scope > p")
+    answer = shown.get_property("textContent")
+    assert shown.is_displayed() and "[1]" in answer
+    cited = citations(turn)
+    assert cited and all((CORPUS / c.source).is_file() for c in cited), [c.source for c in cited]
+    first = cited[0]
+    corpus_text = (CORPUS / first.source).read_bytes().decode("utf-8")
+    assert first.text == corpus_text[first.start : first.end]
+    assert first.text in answer
+    assert driver.find_element(By.ID, "question").get_property("value") == ""
+    screenshot(driver, "citebot-page.png")
+
+    first.button.click()
+    text, offset, marked = shown_passage(driver)
+    assert marked == first.text == corpus_text[first.start : first.end]
+    assert offset == first.start and text == corpus_text  # the whole article around it
+    screenshot(driver, "citebot-passage.png")
+
+    # the [1] marker in the answer opens the same passage
+    driver.execute_script("const box = document.getElementById('passage');"
+                          "box.hidden = true; box.replaceChildren();")
+    turn.find_element(By.CSS_SELECTOR, "button.marker").click()
+    assert shown_passage(driver) == (corpus_text, first.start, first.text)
+
+
+def test_off_topic_question_says_it_found_nothing(page: Callable[..., WebDriver],
+                                                  url: str) -> None:
+    driver = page(url)
+    turn = ask(driver, "What is the capital of Peru?")
+    assert "found nothing" in turn.find_element(By.CSS_SELECTOR, ":scope > p").text
+    assert turn.find_elements(By.CSS_SELECTOR, "ol.citations, button.marker") == []
+
+
+def test_follow_up_then_new_conversation(page: Callable[..., WebDriver], url: str) -> None:
+    driver = page(url)
+    driver.execute_script(  # record what the page sends to /v1/ask
+        "window.sent = []; const f = window.fetch;"
+        "window.fetch = (u, o) => { if (o && o.body) sent.push(JSON.parse(o.body));"
+        " return f(u, o); };")
+    first = ask(driver, "Who is the spokesman of China's foreign ministry?")
+    follow = ask(driver, "What did he say about weapons?")
+    assert "never provided lethal weapons" in citations(follow)[0].text
+    sent = driver.execute_script("return window.sent;")
+    answer = first.find_element(By.CSS_SELECTOR, ":scope > p").get_property("textContent")
+    assert sent[1]["history"] == [{"question": sent[0]["question"], "answer": answer}]
+
+    citations(follow)[0].button.click()
+    shown_passage(driver)
+    driver.find_element(By.ID, "reset").click()
+    assert driver.find_elements(By.CSS_SELECTOR, "#turns .turn") == []
+    assert not driver.find_element(By.ID, "passage").is_displayed()
+    ask(driver, "What did he say about weapons?")
+    assert driver.execute_script("return window.sent;")[2]["history"] == []
+
+
+def test_empty_question_says_what_to_do(page: Callable[..., WebDriver], url: str) -> None:
+    driver = page(url)
+    box = driver.find_element(By.ID, "question")
+    hint = driver.find_element(By.ID, "hint")
+    assert not hint.is_displayed()
+    for blank in ("", "   "):
+        box.clear()
+        box.send_keys(blank)
+        driver.find_element(By.CSS_SELECTOR, "#ask button[type=submit]").click()
+        WebDriverWait(driver, WAIT).until(ec.visibility_of(hint))
+        assert "Type a question first" in hint.text
+        assert driver.switch_to.active_element == box
+        assert driver.find_elements(By.CSS_SELECTOR, "#turns .turn") == []  # nothing asked
+        screenshot(driver, "citebot-empty.png")
+        box.send_keys("W")
+        assert not hint.is_displayed()  # typing clears it
+
+
+def test_server_error_is_shown_in_the_turn(page: Callable[..., WebDriver], url: str) -> None:
+    driver = page(url, expect_errors=("/v1/ask - Failed to load resource: the server "
+                                      "responded with a status of 422",))
+    too_long = "Who summoned the ambassador? " * 100  # over max_question_chars (2000)
+    driver.execute_script("arguments[0].value = arguments[1];",
+                          driver.find_element(By.ID, "question"), too_long)
+    turn = ask(driver, None)
+    error = turn.find_element(By.CSS_SELECTOR, ":scope > p.error")
+    assert error.is_displayed() and "at most 2000 characters" in error.text, error.text
+    assert turn.find_elements(By.CSS_SELECTOR, "ol.citations, button.marker") == []
+    # the question stays in the box, to shorten and ask again
+    assert driver.find_element(By.ID, "question").get_property("value") == too_long
+
+
+def test_corpus_html_is_shown_as_text(page: Callable[..., WebDriver],
+                                      make_bot: Callable[..., Citebot], tmp_path: Path) -> None:
+    bot = make_bot(corpus_dir=tmp_path / "corpus")
+    bot.add_document("x.txt", "The <b>bold</b> claim about <script>alert(1)</script> wombats "
+                              "<img src=x onerror=alert(2)> is here.\nWombats dig burrows.")
+    with serve(bot) as base:
+        driver = page(base)
+        turn = ask(driver, "What is the bold claim about wombats?")
+        cited = citations(turn)
+        assert cited and cited[0].source == "x.txt"
+        assert "<b>bold</b>" in cited[0].text and "<img src=x onerror=alert(2)>" in cited[0].text
+        cited[0].button.click()
+        _, _, marked = shown_passage(driver)
+        screenshot(driver, "citebot-html-as-text.png")
+    assert marked == cited[0].text
+    assert "<b>bold</b>" in turn.find_element(By.CSS_SELECTOR, ":scope > p").text
+    assert "<b>bold</b>" in driver.find_element(By.ID, "passage").text  # visible, as text
+    inside = "#turns :is(b, script, img), #passage :is(b, script, img), #passage-title *"
+    assert driver.find_elements(By.CSS_SELECTOR, inside) == []
+    with pytest.raises(NoAlertPresentException):  # had the <img> been made, it would alert
+        driver.switch_to.alert.text  # noqa: B018  (reading it is what raises)
