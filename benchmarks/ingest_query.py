@@ -341,20 +341,22 @@ ASK_STAGES = [
     ("  query embedding", "embedder", "embed_queries"),
     ("    model forward", "embedder", "_forward"),
     ("  retrieval, hybrid", "retriever", "retrieve"),
-    ("    BM25 search", "lexical", "search"),
-    ("      freshness check", "lexical", "_ensure"),
-    ("    BM25 hits by id (store.fetch)", "store", "fetch"),
+    ("    BM25 (lexical.scores)", "lexical", "scores"),
     ("    dense (store.query_chunks)", "store", "query_chunks"),
     ("      ChromaVectorStore.query", "store.vectors", "query"),
-    ("    commit filter (store.metas)", "store", "metas"),
+    ("    BM25 hits by id (store.fetch)", "store", "fetch"),
+    ("    commit filter (store.current)", "store", "current"),
     ("  sentence vectors", "store", "sentence_vectors"),
+    ("  term weights (lexical.idf)", "lexical", "idf"),
     ("  score sentences (candidates)", "module:index.service", "candidates"),
     ("  compose answer", "module:index.service", "compose"),
-    ("Chroma chunks.count", "store.chunks", "count"),
-    ("Chroma chunks.get", "store.chunks", "get"),
-    ("Chroma chunks.query", "store.chunks", "query"),
-    ("Chroma docs.get", "store.docs", "get"),
-    ("Chroma sentences.get", "store.sentences", "get"),
+    ("BM25 freshness check, all calls", "lexical", "_ensure"),
+    ("store.metas, all calls", "store", "metas"),
+    ("Chroma chunks.count, all calls", "store.chunks", "count"),
+    ("Chroma chunks.get, all calls", "store.chunks", "get"),
+    ("Chroma chunks.query, all calls", "store.chunks", "query"),
+    ("Chroma docs.get, all calls", "store.docs", "get"),
+    ("Chroma sentences.get, all calls", "store.sentences", "get"),
 ]
 INGEST_STAGES = [
     ("ingest (total)", "", "ingest"),
@@ -516,7 +518,7 @@ def table(name: str, meta: dict[str, Any], res: dict[str, dict[str, Any]]) -> st
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = [f"== {name}: {meta['files']:,} files, {meta['questions']} timed questions "
              f"(+{meta['warm']} warm-up), query = citebot ask() vs llama-index "
-             f"retriever.retrieve(top {TOP_K})"]
+             f"retriever.retrieve(top {TOP_K}); code {meta['code']}, {meta['cpus']} CPUs"]
     lines += ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in
                         enumerate(zip(r, widths))) for r in rows]
     if "citebot" in res:
@@ -534,6 +536,13 @@ def table(name: str, meta: dict[str, Any], res: dict[str, dict[str, Any]]) -> st
             lines += [f"  {r['stage']:<38} " + ("n/a" if r["ms"] is None else
                       f"{r['ms']:10.2f} {r['calls']:7.1f}") for r in res["citebot"][key]]
     return "\n".join(lines)
+
+
+def _code_version() -> str:
+    """The commit measured, marked "-dirty" when the working tree has changes."""
+    done = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+                          capture_output=True, text=True)
+    return done.stdout.strip() or "unknown"
 
 
 def _ratio(a: float, b: float) -> str:
@@ -598,14 +607,14 @@ def main() -> None:
             warm, timed = qs[: args.warm], qs[args.warm :]
             print(f"{name}: {len(files)} files (skipped {skipped or 'none'}), "
                   f"{len(timed)} questions, pipelines {pipelines}", file=sys.stderr)
-            res = {}
+            code, res = _code_version(), {}  # before the run: the core may change meanwhile
             for p in pipelines:
                 started = time.perf_counter()
                 res[p] = summarize(run_worker(p, corpus, tmp, warm, timed, args))
                 print(f"  {p} done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
             meta = {"files": len(files), "skipped": skipped, "questions": len(timed),
                     "warm": len(warm), "cpus": os.cpu_count(), "threads": args.threads,
-                    "example_questions": timed[:3]}
+                    "code": code, "example_questions": timed[:3]}
             report[name] = {"meta": meta, "pipelines": res}
             if args.json != "-":
                 print(table(name, meta, res), end="\n\n", flush=True)
