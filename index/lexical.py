@@ -93,8 +93,12 @@ class LexicalIndex:
             if not ids:
                 self._snapshot = None
                 return
+            tokens = tokenize(texts)
+            if not any(tokens):  # only stop words or one-letter words: nothing to match
+                self._snapshot = None
+                return
             bm25 = bm25s.BM25()
-            bm25.index(tokenize(texts), show_progress=False)
+            bm25.index(tokens, show_progress=False)
             self.path.mkdir(parents=True, exist_ok=True)
             bm25.save(str(self.path))
             (self.path / "ids.json").write_text(json.dumps(ids))

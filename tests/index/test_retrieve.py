@@ -99,3 +99,11 @@ def test_modes_return_k_distinct_chunks(corpus_bot: Citebot) -> None:
         got = corpus_bot.retriever.retrieve(question, vec, 7, mode)
         keys = [(sc.chunk.source, sc.chunk.index) for sc in got]
         assert len(got) == 7 and len(set(keys)) == 7, mode
+
+
+def test_a_corpus_with_no_indexable_words_still_answers(make_bot: Callable[..., Citebot]) -> None:
+    bot = make_bot()
+    bot.add_document("x.txt", "x")  # no term survives stop words: BM25 has no vocabulary
+    bot.warm_up()
+    assert bot.lexical.search("x", 5) == []
+    assert not bot.ask("What is the capital of Peru?").found
