@@ -1,4 +1,4 @@
-"""Bring files into the store: incremental, idempotent, one document at a time."""
+"""Bring files into the store: incremental, idempotent, a group of documents at a time."""
 
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -10,7 +10,7 @@ from .errors import CitebotError, EmptyCorpus
 from .loader import discover, load
 from .models import Document, IngestReport
 from .settings import Settings
-from .store import Store
+from .store import Store, Version
 
 Progress = Callable[[int], None]
 _EMBED_GROUP = 256  # chunks embedded per model call across documents: fewer, fuller batches
@@ -66,8 +66,9 @@ class Ingestor:
     def write(self, docs: Iterable[Document], tick: Progress | None = None) -> int:
         """Chunk, embed and store documents; returns the number of chunks written.
 
-        Documents are embedded in groups for throughput, but each is stored only once all
-        its chunks have vectors, so a failure never leaves one half indexed.
+        Documents are embedded and stored in groups for throughput; a group becomes visible
+        only once all its chunks are stored, so a failure never leaves a document half
+        indexed.
         """
         total = 0
         group: list[tuple[Document, list]] = []
@@ -87,11 +88,12 @@ class Ingestor:
     def _flush(self, group: list[tuple[Document, list]], tick: Progress | None) -> int:
         flat = [c for _, pieces in group for c in pieces]
         chunk_vecs, sentence_vecs = self.embedder.embed_chunks(flat)
-        i = 0
+        versions, i = [], 0
         for doc, pieces in group:
             n = len(pieces)
-            self.store.write(doc, pieces, chunk_vecs[i : i + n], sentence_vecs[i : i + n])
+            versions.append(Version(doc, pieces, chunk_vecs[i : i + n], sentence_vecs[i : i + n]))
             i += n
-            if tick:
-                tick(1)
+        self.store.write(versions)
+        if tick:
+            tick(len(group))
         return len(flat)

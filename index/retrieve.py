@@ -20,7 +20,7 @@ import numpy as np
 from .lexical import LexicalIndex, Scores
 from .models import ScoredChunk
 from .settings import RetrievalMode
-from .store import Store, chunk_id
+from .store import Store
 
 DENSE_WEIGHT = 0.3
 
@@ -33,33 +33,38 @@ class Retriever:
     def retrieve(
         self, query: str, vec: np.ndarray, k: int, mode: RetrievalMode = "hybrid"
     ) -> list[ScoredChunk]:
-        """Top-k chunks, best first."""
+        """Top-k chunks of committed document versions, best first."""
         if mode == "dense":
             return self.store.query_chunks(vec, k)
         pool = max(4 * k, 20)  # per side: at 20, the top 5 is 99.4% that of fusing all chunks
         scores = self.lexical.scores(query)
         hits = [i for i, _ in scores.top(pool)]
         if mode == "lexical":
-            return self.store.fetch(hits, vec)[:k]
-        dense = self.store.query_chunks(vec, pool, committed_only=False)
-        have = {_id(sc) for sc in dense}  # their cosine is known: fetch only the others
-        lexical = self.store.fetch([i for i in hits if i not in have], vec, committed_only=False)
-        committed = self.store.current([*dense, *lexical])  # one look-up for both lists
-        return fuse(committed, scores)[:k]
+            return self.store.chunks_by_id(self._committed(hits, k), vec)
+        cosine = dict(self.store.nearest(vec, pool))
+        cosine.update(self.store.cosines([i for i in hits if i not in cosine], vec))
+        order = fuse(cosine, scores)
+        return self.store.chunks_by_id(self._committed(order, k), vec)
+
+    def _committed(self, order: list[str], k: int) -> list[str]:
+        """The first k ids of committed versions, checked a few at a time: almost always
+        the first 2k hold them, and checking only those keeps the look-up small."""
+        kept: list[str] = []
+        step = 2 * k
+        for start in range(0, len(order), step):
+            kept += self.store.committed(order[start : start + step])
+            if len(kept) >= k:
+                break
+        return kept[:k]
 
 
-def _id(sc: ScoredChunk) -> str:
-    return chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index)
-
-
-def fuse(candidates: list[ScoredChunk], bm25: Scores) -> list[ScoredChunk]:
-    """The dense and lexical candidates in one order, by the weighted score in the module
-    docstring (each candidate's ``score`` is its cosine).
+def fuse(cosine: dict[str, float], bm25: Scores) -> list[str]:
+    """Candidate chunk ids in one order, by the weighted score in the module docstring.
     Hand-written (a few lines): llama-index's QueryFusionRetriever would embed the query
     again and only fuses ranks or per-list normalised scores."""
-    by_id = {_id(sc): sc for sc in candidates}
+    ids = list(cosine)
     fused = {
-        key: DENSE_WEIGHT * sc.score + (1 - DENSE_WEIGHT) * lex / bm25.ceiling
-        for (key, sc), lex in zip(by_id.items(), bm25.of(list(by_id)))
+        i: DENSE_WEIGHT * cosine[i] + (1 - DENSE_WEIGHT) * lex / bm25.ceiling
+        for i, lex in zip(ids, bm25.of(ids))
     }
-    return [by_id[key] for key in sorted(fused, key=fused.__getitem__, reverse=True)]
+    return sorted(ids, key=fused.__getitem__, reverse=True)
