@@ -70,7 +70,8 @@ def router(settings: Settings) -> APIRouter:
     )
     async def add_document(request: Request, response: Response, bot: CitebotDep) -> DocumentMeta:
         """Add or replace a document, as JSON or as a multipart upload with a ``file`` field
-        (UTF-8 text). It is indexed, and answerable, when this returns."""
+        (UTF-8 text; a .html/.htm or .pdf source is stored as the text extracted from it).
+        It is indexed, and answerable, when this returns."""
         fields: DocumentFields
         text: str | bytes
         if is_json(request.headers.get("content-type")):

@@ -151,8 +151,9 @@ def upload_schema(settings: Settings) -> dict[str, Any]:
         "required": ["file"],
         "properties": {
             "file": {"type": "string", "format": "binary",
-                     "description": f"UTF-8 text, at most {settings.max_document_chars:,} "
-                                    "characters"},
+                     "description": "UTF-8 text, or HTML (.html/.htm: its declared charset) "
+                                    "or PDF (.pdf), stored as the text extracted from it; at "
+                                    f"most {settings.max_document_chars:,} characters"},
             "source": {"type": "string", "pattern": SOURCE_PATTERN, "maxLength": SOURCE_MAX,
                        "description": "Defaults to the file's name"},
             "title": optional, "url": optional, "outlet": optional, "published": optional,

@@ -74,7 +74,7 @@ def parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     ingest = sub.add_parser("ingest", help="index a corpus folder (default: corpus/)")
-    ingest.add_argument("paths", nargs="*", help="folders or .txt/.md files")
+    ingest.add_argument("paths", nargs="*", help="folders or .txt/.md/.html/.htm/.pdf files")
     ingest.add_argument("--prune", action="store_true", help="drop documents whose files are gone")
     ingest.set_defaults(run=cmd_ingest)
     ask = sub.add_parser("ask", help="answer a question with verbatim citations")

@@ -7,7 +7,7 @@ from pathlib import Path
 from .chunking import chunk
 from .embedder import Embedder
 from .errors import CitebotError, EmptyCorpus
-from .loader import discover, load
+from .loader import KINDS, discover, load
 from .models import Document, IngestReport
 from .settings import Settings
 from .store import Store, Version
@@ -34,7 +34,7 @@ class Ingestor:
         files = discover(paths)
         if not files:
             where = ", ".join(str(p) for p in paths)
-            raise EmptyCorpus(f"no .txt or .md files under {where}: add some, or give a path")
+            raise EmptyCorpus(f"no {KINDS} files under {where}: add some, or give a path")
         known = self.store.hashes()
         problems: list[str] = []
         docs: list[Document] = []

@@ -2,7 +2,8 @@
 
 Hand-written rather than llama-index's ``SimpleDirectoryReader``: that reader decodes with
 ``errors="ignore"`` and universal newlines, which silently shifts character offsets, and
-every citation here is checked as ``text == source[start:end]``.
+every citation here is checked as ``text == source[start:end]``. HTML and PDF files are
+stored as the text extracted from them (``extract.py``); their offsets index that text.
 """
 
 import hashlib
@@ -10,13 +11,16 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .boilerplate import is_boilerplate
 from .errors import EmptyCorpus, UnreadableFile
+from .extract import HTML_SUFFIXES, PDF_SUFFIXES, Extracted, html_text, pdf_text
 from .models import Document, DocumentMeta
 
 TEXT_SUFFIXES = {".txt", ".md"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
+KINDS = ".txt, .md, .html, .htm or .pdf"  # for messages: what discover() picks up
 SIDECAR_SUFFIX = ".meta.json"
 _FRONT_MATTER = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n", re.S)
 _SENTENCE_END = ("." , "!", "?", "”", '"', ":", ";", ",")
@@ -33,18 +37,18 @@ class SourceFile:
 
 
 def discover(paths: Iterable[Path]) -> list[SourceFile]:
-    """Every text file under the given folders (or the files themselves), sorted."""
+    """Every readable file (``SUFFIXES``) under the given folders (or the files), sorted."""
     found: list[SourceFile] = []
     for given in paths:
         if not given.exists():
-            raise EmptyCorpus(f"{given} does not exist: give a folder or a .txt/.md file")
+            raise EmptyCorpus(f"{given} does not exist: give a folder or a {KINDS} file")
         if given.is_file():
             found.append(SourceFile(given.parent, given))
             continue
         found.extend(
             SourceFile(given, p)
             for p in sorted(given.rglob("*"))
-            if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith(".")
+            if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
         )
     return found
 
@@ -62,12 +66,24 @@ def decode(data: bytes, name: str) -> str:
         ) from None
 
 
+def read(data: str | bytes, source: str) -> Extracted:
+    """The text to store: a file's bytes are extracted by the source's suffix (HTML, PDF)
+    or decoded as strict UTF-8; a ``str`` is already text and is kept as it is."""
+    if isinstance(data, str):
+        return Extracted(data)
+    suffix = PurePosixPath(source).suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return html_text(data, source)
+    if suffix in PDF_SUFFIXES:
+        return pdf_text(data, source)
+    return Extracted(decode(data, source))
+
+
 def load(file: SourceFile) -> Document:
-    data = file.path.read_bytes()
-    text = decode(data, file.source)
+    found = read(file.path.read_bytes(), file.source)
     sidecar = file.path.with_name(file.path.name + SIDECAR_SUFFIX)
     extra = _read_sidecar(sidecar) if sidecar.exists() else {}
-    return make_document(file.source, text, **extra)
+    return make_document(file.source, found.text, **(found.meta() | extra))  # sidecar wins
 
 
 def make_document(

@@ -8,12 +8,13 @@ from typing import Any
 
 from . import offline  # noqa: F401
 from .answer import candidates, compose, terms
+from .checks import valid_unicode
 from .embedder import Embedder
 from .errors import InvalidInput
 from .followup import contextualize
 from .ingest import Ingestor, Progress
 from .lexical import LexicalIndex
-from .loader import decode, make_document
+from .loader import make_document, read
 from .models import Answer, Document, DocumentMeta, IngestReport, Turn, Verdict
 from .retrieve import Retriever
 from .settings import Settings
@@ -77,8 +78,8 @@ class Citebot:
     def add_document(self, source: str, text: str | bytes, **meta: str | None) -> DocumentMeta:
         """Add or replace one document; it is answerable when this returns."""
         source = _check_source(source)
-        if isinstance(text, bytes):
-            text = decode(text, source)
+        found = read(text, source)  # bytes: .html/.htm/.pdf extracted, else strict UTF-8
+        text = valid_unicode(found.text, "document text")
         if not text.strip():
             raise InvalidInput(f"{source}: the document is empty; send its text")
         if len(text) > self.settings.max_document_chars:
@@ -86,7 +87,8 @@ class Citebot:
                 f"{source}: {len(text):,} characters is over the limit of "
                 f"{self.settings.max_document_chars:,} (CITEBOT_MAX_DOCUMENT_CHARS); split it"
             )
-        doc = make_document(source, text, **meta)
+        given = {k: valid_unicode(v, k) for k, v in meta.items() if v}
+        doc = make_document(source, text, **(found.meta() | given))  # the caller's meta wins
         with self._write_lock:
             Ingestor(self.settings, self.embedder, self.store).write([doc])
             self.lexical.rebuild()
@@ -110,8 +112,11 @@ class Citebot:
         """Answer with verbatim sentences, or say plainly that the corpus has no answer."""
         question = self.check_question(question)
         k = self.check_top_k(top_k)
-        query = contextualize(question, history[-self.settings.history_turns :]
-                              if self.settings.history_turns else ())
+        turns = history[-self.settings.history_turns :] if self.settings.history_turns else ()
+        for turn in turns:
+            valid_unicode(turn.question, "history question")
+            valid_unicode(turn.answer, "history answer")
+        query = contextualize(question, turns)
         vec = self.embedder.embed_queries([query])[0]
         chunks = self.retriever.retrieve(query, vec, k, self.settings.retrieval_mode)
         vectors = self.store.sentence_vectors(chunks)
@@ -129,7 +134,7 @@ class Citebot:
                             lexical=self.lexical)
 
     def check_question(self, question: str) -> str:
-        question = question.strip()
+        question = valid_unicode(question, "question").strip()
         if not question:
             raise InvalidInput("the question is empty: ask something, e.g. "
                                "'Who summoned the Chinese ambassador?'")
@@ -149,6 +154,7 @@ class Citebot:
 
 def _check_source(source: str) -> str:
     """A relative path inside the corpus: no absolute paths, no '..', no empty parts."""
+    valid_unicode(source, "source")
     parts = source.replace("\\", "/").split("/")
     if not source.strip() or source.startswith("/") or any(p in ("", ".", "..") for p in parts):
         raise InvalidInput(

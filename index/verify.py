@@ -17,6 +17,7 @@ from bm25s.stopwords import STOPWORDS_EN
 
 from .align import Alignment, Change, approximate, exact
 from .anchors import context, text_fragment
+from .checks import valid_unicode
 from .chunking import sentences
 from .embedder import Embedder
 from .errors import InvalidInput
@@ -47,7 +48,7 @@ _STOPWORDS = frozenset(STOPWORDS_EN) - {"no", "not"}
 
 def check_quote(quote: str, speaker: str | None, max_chars: int) -> tuple[str, str | None]:
     """The quote and speaker, trimmed; ``InvalidInput`` saying what to fix otherwise."""
-    quote = quote.strip()
+    quote = valid_unicode(quote, "quote").strip()
     if not quote:
         raise InvalidInput("the quote is empty: send the words to check, e.g. "
                            "'The Chinese side has never provided lethal weapons'")
@@ -58,7 +59,7 @@ def check_quote(quote: str, speaker: str | None, max_chars: int) -> tuple[str, s
         )
     if not segments(quote):
         raise InvalidInput("the quote has no words, only punctuation: send the words to check")
-    speaker = (speaker or "").strip() or None
+    speaker = valid_unicode(speaker or "", "speaker").strip() or None
     if speaker and len(speaker) > MAX_SPEAKER_CHARS:
         raise InvalidInput(f"the speaker is over {MAX_SPEAKER_CHARS} characters: send a name")
     return quote, speaker

@@ -58,7 +58,7 @@ def test_non_utf8_file_is_skipped_and_named(
 def test_empty_corpus_is_a_clear_error(make_bot: Callable[..., Citebot], tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(EmptyCorpus, match="no .txt or .md files"):
+    with pytest.raises(EmptyCorpus, match="no .txt, .md, .html, .htm or .pdf files"):
         make_bot(corpus_dir=empty).ingest()
     with pytest.raises(EmptyCorpus, match="does not exist"):
         make_bot().ingest([tmp_path / "missing"])

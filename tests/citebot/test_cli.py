@@ -1,0 +1,70 @@
+"""``citebot ingest`` and ``citebot ask`` in-process, on a fresh store: output and exit codes."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from citebot.cli import main
+from index.settings import get_settings
+from tests.conftest import CORPUS
+
+QUESTION = "Who summoned the Chinese ambassador?"
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    monkeypatch.setenv("CITEBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CITEBOT_CORPUS_DIR", str(CORPUS))
+    get_settings.cache_clear()  # the CLI reads the environment once per process
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_ingest_then_ask(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest"]) == 0
+    assert "5 added" in capsys.readouterr().out
+    assert main(["ingest"]) == 0
+    assert "Nothing to embed: the index is up to date." in capsys.readouterr().out
+
+    assert main(["ask", QUESTION, "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["found"] and answer["citations"]
+    for c in answer["citations"]:
+        assert (CORPUS / c["source"]).read_text()[c["start"] : c["end"]] == c["text"]
+        assert f"[{c['n']}]" in answer["answer"]
+
+    assert main(["ask", QUESTION]) == 0
+    readable = capsys.readouterr().out
+    first = answer["citations"][0]
+    assert f"[1] {first['title']} ({first['source']}), characters {first['start']}-" in readable
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        # a shell argument that is not UTF-8 reaches Python as a lone surrogate
+        (["ask", "Who summoned \udcff the ambassador?"],
+         "citebot: the question holds an invalid character (a lone UTF-16 surrogate, \\udcff"),
+        (["ask", "   "], "citebot: the question is empty"),
+        (["ask", QUESTION, "-k", "0"], "citebot: top_k must be between 1 and 50, not 0"),
+        (["verify", "never provided \udcff weapons"],
+         "citebot: the quote holds an invalid character"),
+    ],
+)
+def test_bad_input_is_one_clear_line(
+    env: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1, err
+
+
+def test_ingest_of_an_empty_folder_says_what_to_do(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (env / "empty").mkdir()
+    assert main(["ingest", str(env / "empty")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("citebot: no ") and str(env / "empty") in err, err
