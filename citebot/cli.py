@@ -10,6 +10,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from index import offline  # noqa: F401  (before anything imports transformers)
 from index.errors import CitebotError
 from index.ingest import Progress
@@ -87,11 +89,34 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def settings_problems(error: ValidationError) -> list[str]:
+    """One line per bad setting, named as it is set (``CITEBOT_TOP_K``), not as a traceback."""
+    lines = []
+    for e in error.errors():
+        message = str(e["msg"]).removeprefix("Value error, ")
+        if e["loc"]:
+            name = "CITEBOT_" + "_".join(str(part) for part in e["loc"]).upper()
+            secret = any(word in name for word in ("KEY", "TOKEN", "SECRET"))
+            value = "" if secret else f"={e['input']!r}"  # never echo a secret
+            lines.append(f"{name}{value}: {message}")
+        else:
+            lines.append(message)
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        settings = get_settings()
+    except ValidationError as e:
+        for line in settings_problems(e):
+            print(f"citebot: bad setting: {line}", file=sys.stderr)
+        print("citebot: fix it in the environment or in .env (see the README's settings table)",
+              file=sys.stderr)
+        return 2
+    try:
         run: Callable[[Citebot, argparse.Namespace], int] = args.run
-        return run(Citebot(get_settings()), args)
+        return run(Citebot(settings), args)
     except CitebotError as e:
         print(f"citebot: {e}", file=sys.stderr)
         return 2

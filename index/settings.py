@@ -1,5 +1,6 @@
 """The one settings object, read from ``CITEBOT_*`` environment variables and ``.env``."""
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -8,6 +9,8 @@ from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 RetrievalMode = Literal["dense", "lexical", "hybrid"]
+
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def default_model() -> str:
@@ -73,6 +76,14 @@ class Settings(BaseSettings):
             raise ValueError(
                 "CITEBOT_TELEGRAM_WEBHOOK_URL needs CITEBOT_TELEGRAM_WEBHOOK_SECRET: "
                 "without it anyone could post fake updates to the webhook"
+            )
+        secret = self.telegram_webhook_secret
+        if secret is not None and not _WEBHOOK_SECRET.fullmatch(secret.get_secret_value()):
+            # checked here: Telegram would refuse it only at setWebhook, after start-up
+            raise ValueError(
+                "CITEBOT_TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, "
+                "_ and - (Telegram's rule); make one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
             )
         return self
 

@@ -68,3 +68,28 @@ def test_ingest_of_an_empty_folder_says_what_to_do(
     assert main(["ingest", str(env / "empty")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("citebot: no ") and str(env / "empty") in err, err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("CITEBOT_TOP_K", "abc", "citebot: bad setting: CITEBOT_TOP_K='abc': Input should be a "
+                                 "valid integer"),
+        ("CITEBOT_TOP_K", "90", "citebot: bad setting: CITEBOT_TOP_K='90': Input should be less "
+                                "than or equal to 50"),
+        ("CITEBOT_TELEGRAM_WEBHOOK_SECRET", "has spaces",
+         "citebot: bad setting: CITEBOT_TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of "
+         "A-Z, a-z, 0-9, _ and -"),
+    ],
+)
+def test_a_bad_setting_is_named_without_a_traceback(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    variable: str, value: str, expected: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    assert main(["ask", QUESTION]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(expected), err
+    assert "Traceback" not in err and "has spaces" not in err  # a secret is never echoed
+    assert err.rstrip().endswith("fix it in the environment or in .env (see the README's "
+                                 "settings table)")
