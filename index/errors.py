@@ -19,3 +19,7 @@ class DocumentNotFound(CitebotError):
 
 class UnreadableFile(CitebotError):
     """A file is not valid UTF-8 text (binary, or another encoding)."""
+
+
+class StoreMismatch(CitebotError):
+    """The store was built with another embedding model or precision than configured."""

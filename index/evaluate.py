@@ -97,7 +97,7 @@ def eval_bot(base: Citebot, data_dir: Path, corpus: Path, *, title: bool = True)
     title handling), so a reused ``--data-dir`` never mixes incompatible indexes."""
     s = base.settings
     key = json.dumps([str(corpus.resolve()), s.chunk_tokens, s.chunk_overlap_sentences,
-                      s.embed_model, title])
+                      base.embedder.kind, title])
     slug = re.sub(r"[^a-zA-Z0-9]+", "-", corpus.resolve().name).strip("-")[:20] or "corpus"
     collection = f"eval-{slug}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
     settings = s.model_copy(

@@ -32,6 +32,7 @@ class Citebot:
             settings.embed_model,
             batch_size=settings.embed_batch_size,
             backend=settings.embed_backend,
+            precision=settings.embed_precision,
             cache_dir=settings.data_dir / "models",
         )
         self._client = client
@@ -39,7 +40,8 @@ class Citebot:
 
     @cached_property
     def store(self) -> Store:
-        return Store(self._client or connect(self.settings), self.settings.collection)
+        return Store(self._client or connect(self.settings), self.settings.collection,
+                     self.embedder.kind)
 
     @cached_property
     def lexical(self) -> LexicalIndex:

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     embed_model: str = Field(default_factory=default_model)
     embed_batch_size: int = Field(32, ge=1, le=1024)
     embed_backend: Literal["onnx", "torch"] = "onnx"
+    embed_precision: Literal["fp32", "int8"] = "fp32"  # int8: onnx only; rebuild the store
     chunk_tokens: int = Field(200, ge=32, le=254)  # the model reads 256 word pieces
     chunk_overlap_sentences: int = Field(1, ge=0, le=5)
 
@@ -76,6 +77,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "CITEBOT_TELEGRAM_WEBHOOK_URL needs CITEBOT_TELEGRAM_WEBHOOK_SECRET: "
                 "without it anyone could post fake updates to the webhook"
+            )
+        if self.embed_precision != "fp32" and self.embed_backend != "onnx":
+            raise ValueError(
+                f"CITEBOT_EMBED_PRECISION={self.embed_precision} needs the onnx backend: set "
+                "CITEBOT_EMBED_BACKEND=onnx or CITEBOT_EMBED_PRECISION=fp32"
             )
         secret = self.telegram_webhook_secret
         if secret is not None and not _WEBHOOK_SECRET.fullmatch(secret.get_secret_value()):

@@ -18,11 +18,12 @@ from llama_index.core.schema import TextNode
 from llama_index.core.vector_stores import VectorStoreQuery
 
 from . import offline  # noqa: F401
-from .errors import DocumentNotFound
+from .errors import DocumentNotFound, StoreMismatch
 from .models import Chunk, Document, DocumentMeta, ScoredChunk, Span
 from .settings import Settings
 
 _BATCH = 5000  # Chroma refuses more than 5,461 items per call
+_EMBEDDING = "citebot:embedding"  # docs collection metadata: what produced the vectors
 
 
 def connect(settings: Settings) -> Any:
@@ -51,7 +52,7 @@ def _spans(text: str) -> tuple[Span, ...]:
 
 
 class Store:
-    def __init__(self, client: Any, name: str) -> None:
+    def __init__(self, client: Any, name: str, embedding: str) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         # No embedding function anywhere: vectors are always passed in, so Chroma never
@@ -66,6 +67,26 @@ class Store:
         self.sentences = make("sentences")
         self.docs = make("docs")
         self.vectors = ChromaVectorStore(chroma_collection=self.chunks)
+        self._check_embedding(name, embedding)
+
+    def _check_embedding(self, name: str, embedding: str) -> None:
+        """Record which embeddings the store holds; refuse to mix in others. Vectors of
+        another model, or of the same model at another precision, are compared on the same
+        scale without any error, and every score quietly shifts."""
+        meta = dict(self.docs.metadata or {})
+        recorded = meta.get(_EMBEDDING)
+        if recorded == embedding:
+            return
+        if recorded is not None and self.count():
+            raise StoreMismatch(
+                f"the collection {name!r} holds {recorded} embeddings, but this run is "
+                f"configured for {embedding}: set CITEBOT_EMBED_MODEL / "
+                "CITEBOT_EMBED_PRECISION back, or ingest into another CITEBOT_COLLECTION "
+                "(or CITEBOT_DATA_DIR)"
+            )
+        # new or empty (or older than this record): it holds this run's embeddings from now
+        kept = {k: v for k, v in meta.items() if not k.startswith("hnsw:")}  # fixed at creation
+        self.docs.modify(metadata={**kept, _EMBEDDING: embedding})
 
     # -- documents ---------------------------------------------------------------------
 

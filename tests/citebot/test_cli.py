@@ -93,3 +93,13 @@ def test_a_bad_setting_is_named_without_a_traceback(
     assert "Traceback" not in err and "has spaces" not in err  # a secret is never echoed
     assert err.rstrip().endswith("fix it in the environment or in .env (see the README's "
                                  "settings table)")
+
+
+def test_int8_with_the_torch_backend_is_refused_at_start_up(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CITEBOT_EMBED_BACKEND", "torch")
+    monkeypatch.setenv("CITEBOT_EMBED_PRECISION", "int8")
+    assert main(["ask", QUESTION]) == 2
+    assert capsys.readouterr().err.startswith(
+        "citebot: bad setting: CITEBOT_EMBED_PRECISION=int8 needs the onnx backend")

@@ -1,4 +1,5 @@
-"""Store behaviour the ingest tests do not reach: paging, failed commits, duplicates."""
+"""Store behaviour the ingest tests do not reach: paging, failed commits, duplicates,
+mixed embeddings."""
 
 from collections import Counter
 from collections.abc import Callable
@@ -8,13 +9,14 @@ from typing import Any
 import numpy as np
 import pytest
 
+from index.errors import StoreMismatch
 from index.service import Citebot
 from index.settings import Settings
 from index.store import _BATCH, Store, connect
 
 
 def test_all_chunks_pages_past_one_chroma_call(tmp_path: Path) -> None:
-    store = Store(connect(Settings(data_dir=tmp_path)), "paging")
+    store = Store(connect(Settings(data_dir=tmp_path)), "paging", "test vectors")
     n = _BATCH + 250
     rng = np.random.default_rng(0)
     for start in range(0, n, _BATCH):
@@ -90,3 +92,17 @@ def test_two_files_with_the_same_text_are_kept_apart(
     assert stored[(original.name, hashes[original.name])] == chunks[original.name]
     assert stored[(copy.name, bot.store.hashes()[copy.name])] == chunks[copy.name]
     assert len(stored) == 6  # one version per file
+
+
+def test_a_store_refuses_embeddings_of_another_kind(tmp_path: Path) -> None:
+    client = connect(Settings(data_dir=tmp_path))
+    store = Store(client, "kinds", "all-MiniLM-L6-v2 fp32")
+    Store(client, "kinds", "other-model fp32")  # still empty: it takes the new kind
+    store = Store(client, "kinds", "all-MiniLM-L6-v2 fp32")
+    store.docs.add(ids=["a.txt"], documents=["text"], embeddings=[[1.0]],
+                   metadatas=[{"source": "a.txt", "hash": "h", "chars": 4, "chunks": 0}])
+    assert Store(client, "kinds", "all-MiniLM-L6-v2 fp32").count() == 1
+    with pytest.raises(StoreMismatch, match="holds all-MiniLM-L6-v2 fp32 embeddings, but this "
+                                            "run is configured for all-MiniLM-L6-v2 int8"):
+        Store(client, "kinds", "all-MiniLM-L6-v2 int8")
+    assert Store(client, "kinds2", "all-MiniLM-L6-v2 int8").count() == 0  # another collection
