@@ -8,6 +8,7 @@ own before, so the measured process starts the way every later start does.
 
 - ``citebot``: ``Citebot(Settings(data_dir=tmp)).ingest([corpus])`` then ``ask(q)``
   (the default settings: hybrid retrieval, top 5, extractive answer with citations);
+- ``citebot-int8``: the same with ``CITEBOT_EMBED_PRECISION=int8`` (opt-in, faster model);
 - ``default``: ``SimpleDirectoryReader`` → ``VectorStoreIndex.from_documents`` with
   ``ChromaVectorStore`` and ``HuggingFaceEmbedding`` on the same model, the default
   ``SentenceSplitter`` (1,024 tiktoken tokens, so 3/4 of each chunk is never embedded), then
@@ -50,7 +51,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpus"
 BBC = ROOT.parent / "shared" / "datasets" / "bbc"
-PIPELINES = ("citebot", "default", "default256")
+PIPELINES = ("citebot", "citebot-int8", "default", "default256")
 MODEL_TOKENS = 254  # 256 word pieces minus [CLS] and [SEP]
 TOP_K = 5
 
@@ -217,13 +218,14 @@ def _count(counter: Any, texts: list[str]) -> list[int]:
 
 
 def run_citebot(corpus: Path, data: Path, warm: list[str], timed: list[str],
-                profile: bool, profile_ingest: bool) -> dict[str, Any]:
+                profile: bool, profile_ingest: bool, precision: str) -> dict[str, Any]:
     t = time.perf_counter()
     from index.service import Citebot
     from index.settings import Settings
 
     imported = time.perf_counter() - t
-    settings = Settings(_env_file=None, data_dir=data, corpus_dir=corpus)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, data_dir=data, corpus_dir=corpus,  # type: ignore[call-arg]
+                        embed_precision=precision)
     bot = Citebot(settings)
     t = time.perf_counter()
     bot.warm_up()
@@ -241,7 +243,7 @@ def run_citebot(corpus: Path, data: Path, warm: list[str], timed: list[str],
         "rss_loaded_mb": rss_loaded, "rss_peak_mb": _rss_mb(),
         "settings": {k: str(getattr(settings, k)) for k in (
             "retrieval_mode", "top_k", "chunk_tokens", "chunk_overlap_sentences",
-            "embed_batch_size", "answer_sentences")},
+            "embed_batch_size", "answer_sentences", "embed_precision")},
     }
     if profile:
         result["profile_ask"] = profile_calls(bot, "ask", timed, ASK_STAGES)
@@ -424,14 +426,15 @@ def profile_calls(
 _MISSING = object()
 
 
-def first_start(corpus: Path, data: Path) -> dict[str, Any]:
+def first_start(corpus: Path, data: Path, precision: str) -> dict[str, Any]:
     """citebot's first start on a fresh data folder, in a process of its own: it does
     one-off work cached there (exporting the model to ONNX) that later starts skip, and that
     would otherwise inflate the measured process's memory."""
     from index.service import Citebot
     from index.settings import Settings
 
-    settings = Settings(_env_file=None, data_dir=data, corpus_dir=corpus)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, data_dir=data, corpus_dir=corpus,  # type: ignore[call-arg]
+                        embed_precision=precision)
     t = time.perf_counter()
     Citebot(settings).warm_up()
     return {"first_load_s": time.perf_counter() - t, "first_rss_mb": _rss_mb()}
@@ -446,11 +449,11 @@ def worker(args: argparse.Namespace) -> None:
     load_before = os.getloadavg()[0]
     corpus, data = Path(job["corpus"]), Path(job["data"])
     warm, timed = job["warm"], job["timed"]
-    if job["pipeline"] == "citebot-first-start":
-        result = first_start(corpus, data)
-    elif job["pipeline"] == "citebot":
+    if job["pipeline"].endswith("-first-start"):
+        result = first_start(corpus, data, job["precision"])
+    elif job["pipeline"].startswith("citebot"):
         result = run_citebot(corpus, data, warm, timed, job["profile"],
-                             job["profile_ingest"])
+                             job["profile_ingest"], job["precision"])
     else:
         small = job["pipeline"] == "default256"
         result = run_default(corpus, data, warm, timed, (256, 32) if small else None)
@@ -465,10 +468,11 @@ def run_worker(pipeline: str, corpus: Path, tmp: Path, warm: list[str], timed: l
         "warm": warm, "timed": timed, "threads": args.threads,
         "profile": args.profile and pipeline == "citebot",
         "profile_ingest": args.profile_ingest and pipeline == "citebot",
+        "precision": "int8" if pipeline == "citebot-int8" else "fp32",
     }
     # citebot's first start (the model export) runs before, in a process of its own
-    first = _spawn({**job, "pipeline": "citebot-first-start"}, tmp) \
-        if pipeline == "citebot" else None
+    first = _spawn({**job, "pipeline": f"{pipeline}-first-start"}, tmp) \
+        if pipeline.startswith("citebot") else None
     result = _spawn(job, tmp)
     if first:
         result.update(first_load_s=first["first_load_s"], first_rss_mb=first["first_rss_mb"])
@@ -532,12 +536,14 @@ ROWS = [  # key, label, format
 
 def table(name: str, meta: dict[str, Any], res: dict[str, dict[str, Any]]) -> str:
     names = list(res)
-    bases = [b for b in names if b != "citebot"] if "citebot" in res else []
-    head = ["metric"] + names + [f"citebot/{b}" for b in bases]
+    ours = [p for p in names if p.startswith("citebot")]
+    bases = [b for b in names if b not in ours]
+    pairs = [(c, b) for c in ours for b in bases]
+    head = ["metric"] + names + [f"{c}/{b}" for c, b in pairs]
     rows = [head]
     for key, label, fmt in ROWS:
         row = [label] + [fmt.format(res[p][key]) for p in names]
-        row += [_ratio(res["citebot"][key], res[b][key]) for b in bases]
+        row += [_ratio(res[c][key], res[b][key]) for c, b in pairs]
         rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = [f"== {name}: {meta['files']:,} files, {meta['questions']} timed questions "
@@ -545,9 +551,8 @@ def table(name: str, meta: dict[str, Any], res: dict[str, dict[str, Any]]) -> st
              f"retriever.retrieve(top {TOP_K}); code {meta['code']}, {meta['cpus']} CPUs"]
     lines += ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in
                         enumerate(zip(r, widths))) for r in rows]
-    if "citebot" in res:
-        c = res["citebot"]
-        lines.append(f"citebot answered {c['found']}/{c['queries']} questions "
+    for p in ours:
+        lines.append(f"{p} answered {res[p]['found']}/{res[p]['queries']} questions "
                      "(the rest: 'I found nothing')")
     for p in names:
         lines.append(f"{p}: load average {res[p]['loadavg'][0]:.2f} → "
@@ -574,16 +579,22 @@ def _ratio(a: float, b: float) -> str:
 
 
 def targets(res: dict[str, dict[str, Any]]) -> list[str]:
-    if "citebot" not in res or "default" not in res:
+    """Issue 2's targets, and the ingest one in model-seen tokens (what is embedded)."""
+    if "default" not in res:
         return []
-    c, d = res["citebot"], res["default"]
-    ingest = c["corpus_tokens_per_s"] / d["corpus_tokens_per_s"]
-    return [
-        f"target ingest corpus tokens/s >= 2x default: {ingest:.2f}x — "
-        f"{'MET' if ingest >= 2 else 'NOT MET'}",
-        f"target ask p50 < default retrieve p50: {c['p50_ms']:.1f} ms vs "
-        f"{d['p50_ms']:.1f} ms — {'MET' if c['p50_ms'] < d['p50_ms'] else 'NOT MET'}",
-    ]
+    d = res["default"]
+    lines = []
+    for name in (p for p in res if p.startswith("citebot")):
+        c = res[name]
+        ingest = c["corpus_tokens_per_s"] / d["corpus_tokens_per_s"]
+        seen = c["seen_tokens_per_s"] / d["seen_tokens_per_s"]
+        lines += [
+            f"{name}: target ingest corpus tokens/s >= 2x default: {ingest:.2f}x — "
+            f"{'MET' if ingest >= 2 else 'NOT MET'} (model-seen tokens/s: {seen:.2f}x)",
+            f"{name}: target ask p50 < default retrieve p50: {c['p50_ms']:.1f} ms vs "
+            f"{d['p50_ms']:.1f} ms — {'MET' if c['p50_ms'] < d['p50_ms'] else 'NOT MET'}",
+        ]
+    return lines
 
 
 # -- main -------------------------------------------------------------------------------------
