@@ -13,12 +13,19 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from index.models import DocumentMeta
 from index.settings import Settings
 
+# Python's whitespace (str.isspace, what str.strip removes), spelled out: a schema's "\s"
+# is ECMA's, which differs (it omits \x1c-\x1f and \x85, and includes \ufeff), so a
+# client following the schema would send what the validators here refuse.
+_SPACE = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NON_BLANK = f"[^{_SPACE}]"  # the schema's pattern of a text field: one non-space character
+
 # A relative path inside the corpus, as the core's ``_check_source`` accepts it: segments
 # joined by single slashes, none empty, "." or ".."; no backslash or NUL; the first character
 # not whitespace. A segment starts with a non-dot, or a dot and a non-dot, or two dots and
 # anything: the same rule without lookaheads, which JSON Schema's regex dialect may lack.
 _SEGMENT = r"(?:[^/\\.\x00]|\.[^/\\.\x00]|\.\.[^/\\\x00])[^/\\\x00]*"
-SOURCE_PATTERN = rf"^(?:[^/\\.\s\x00]|\.[^/\\.\x00]|\.\.[^/\\\x00])[^/\\\x00]*(?:/{_SEGMENT})*$"
+SOURCE_PATTERN = (rf"^(?:[^/\\.{_SPACE}\x00]|\.[^/\\.\x00]|\.\.[^/\\\x00])[^/\\\x00]*"
+                  rf"(?:/{_SEGMENT})*$")
 SOURCE_MAX = 512
 SOURCE_EXAMPLE = "news/2025-04-09-zelensky.txt"
 
@@ -60,7 +67,7 @@ NonBlank = Annotated[
     str,
     # the schema's pattern says "at least one non-space character", which the validator
     # checks with a clearer message than a regex mismatch would give
-    Field(json_schema_extra={"pattern": r"\S"}),
+    Field(json_schema_extra={"pattern": NON_BLANK}),
     AfterValidator(_not_blank),
 ]
 

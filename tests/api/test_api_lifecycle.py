@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.schemas import NON_BLANK
 from index.embedder import Embedder
 from index.service import Citebot
 from index.settings import Settings
@@ -127,7 +128,7 @@ def test_body_limit_also_guards_routes_without_a_body(small: TestClient) -> None
 def test_openapi_states_the_configured_limits(small: TestClient) -> None:
     schema = small.get("/openapi.json").json()
     ask = schema["components"]["schemas"]["AskRequest"]["properties"]
-    assert ask["question"]["maxLength"] == 2000 and ask["question"]["pattern"] == r"\S"
+    assert ask["question"]["maxLength"] == 2000 and ask["question"]["pattern"] == NON_BLANK
     assert ask["top_k"]["anyOf"][0]["maximum"] == 50
     assert small.get("/docs").status_code == 200
 

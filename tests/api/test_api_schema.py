@@ -4,18 +4,21 @@ Every operation, writes included (an API key is configured and sent): no 500, ev
 code and body as documented, valid requests accepted and invalid ones refused.
 """
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import schemathesis
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 from starlette.types import Receive, Scope, Send
 
 from api.app import create_app
+from api.schemas import SOURCE_PATTERN
 from index.embedder import Embedder
 from index.service import Citebot
 from index.settings import Settings
@@ -75,3 +78,20 @@ def test_api_matches_its_schema(case: schemathesis.Case, app: FastAPI) -> None:
         # "has a letter in any script" has no portable JSON Schema regex (ECMA's \w is ASCII)
         excluded.append(positive_data_acceptance)
     case.call_and_validate(headers=AUTH, excluded_checks=excluded)
+
+
+WHITESPACE = [chr(i) for i in range(0x110000) if chr(i).isspace()]
+
+
+@pytest.mark.parametrize("space", WHITESPACE, ids=[f"U+{ord(c):04X}" for c in WHITESPACE])
+def test_schema_and_validators_agree_on_blank_text(client: TestClient, space: str) -> None:
+    """Found by schemathesis: "\\x1c" passed the schema's "\\S" (ECMA's whitespace) but was
+    blank to the validators (Python's). Every whitespace character is now blank to both."""
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    pattern = schema["AskRequest"]["properties"]["question"]["pattern"]
+    assert not re.search(pattern, space * 3)
+    assert re.search(pattern, space + "x")
+    response = client.post("/v1/ask", json={"question": space * 3})
+    assert response.status_code == 422
+    assert "is empty or only whitespace" in response.json()["detail"]
+    assert not re.fullmatch(SOURCE_PATTERN, space + "a")  # the documents schema's pattern
