@@ -40,11 +40,12 @@ class Retriever:
         scores = self.lexical.scores(query)
         hits = [i for i, _ in scores.top(pool)]
         if mode == "lexical":
-            return self.store.chunks_by_id(self._committed(hits, k), vec)
+            top = self._committed(hits, k)
+            return self.store.chunks_by_id(top, self.store.cosines(top, vec))
         cosine = dict(self.store.nearest(vec, pool))
         cosine.update(self.store.cosines([i for i in hits if i not in cosine], vec))
         order = fuse(cosine, scores)
-        return self.store.chunks_by_id(self._committed(order, k), vec)
+        return self.store.chunks_by_id(self._committed(order, k), cosine)
 
     def _committed(self, order: list[str], k: int) -> list[str]:
         """The first k ids of committed versions, checked a few at a time: almost always

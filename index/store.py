@@ -9,7 +9,7 @@ Three collections per corpus:
   version not yet committed or an old one not yet removed, and are never returned.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,17 +222,13 @@ class Store:
         got = self.chunks.get(ids=list(ids), include=["embeddings"])
         return {i: float(np.dot(e, vec)) for i, e in zip(got["ids"], got["embeddings"])}
 
-    def chunks_by_id(self, ids: Sequence[str], vec: np.ndarray) -> list[ScoredChunk]:
-        """The stored chunks among ``ids``, in that order, scored by their cosine to ``vec``."""
+    def chunks_by_id(self, ids: Sequence[str], cosine: Mapping[str, float]) -> list[ScoredChunk]:
+        """The stored chunks among ``ids``, in that order, scored by their known cosine."""
         if not ids:
             return []
-        got = self.chunks.get(ids=list(ids), include=["metadatas", "documents", "embeddings"])
-        by_id = {
-            i: _scored(m, d, float(np.dot(e, vec)))
-            for i, m, d, e in zip(
-                got["ids"], got["metadatas"], got["documents"], got["embeddings"]
-            )
-        }
+        got = self.chunks.get(ids=list(ids), include=["metadatas", "documents"])
+        by_id = {i: _scored(m, d, cosine[i])
+                 for i, m, d in zip(got["ids"], got["metadatas"], got["documents"])}
         return [by_id[i] for i in ids if i in by_id]
 
     def all_chunks(self) -> tuple[list[str], list[str]]:
