@@ -1,8 +1,9 @@
 """Chroma storage: chunks (through llama-index's vector store), sentences and documents.
 
 Three collections per corpus:
-- ``<name>_chunks``: one llama-index ``TextNode`` per chunk, queried through
-  ``ChromaVectorStore``;
+- ``<name>_chunks``: one llama-index ``TextNode`` per chunk, written through
+  ``ChromaVectorStore`` (dense mode also queries through it; hybrid asks Chroma for ids and
+  distances, see ``nearest``);
 - ``<name>_sentences``: the late-chunked sentence vectors answers are picked with;
 - ``<name>_docs``: one record per document with its full text and metadata. It is written
   last, so it is the commit point: chunks whose ``doc_hash`` differs from it are a new
