@@ -46,6 +46,11 @@ def chunk_id(source: str, doc_hash: str, index: int) -> str:
     return f"{source}@{doc_hash[:16]}#{index}"
 
 
+def sentence_id(source: str, doc_hash: str, span: Span) -> str:
+    """The id of a sentence vector: written once per version, read back by answers."""
+    return f"{source}@{doc_hash[:16]}:{span.start}-{span.end}"
+
+
 def _spans(text: str) -> tuple[Span, ...]:
     return tuple(
         Span(start=int(a), end=int(b)) for a, b in (p.split("-") for p in text.split(",") if p)
@@ -143,14 +148,14 @@ class Store:
         sources = list(new_hash)
         # every stored version of these sources, read once: leftovers of a crashed try of
         # the new version go now, superseded versions once the new ones are committed
-        stale: dict[Any, tuple[list[str], list[str]]] = {}
+        superseded: list[tuple[Any, list[str]]] = []
         for collection in (self.chunks, self.sentences):
-            leftover, superseded = [], []
+            leftover, old = [], []
             for id_, meta in _versions_of(collection, sources):
                 same = meta["doc_hash"] == new_hash[str(meta["source"])]
-                (leftover if same else superseded).append(id_)
-            stale[collection.name] = (leftover, superseded)
+                (leftover if same else old).append(id_)
             _delete_ids(collection, leftover)
+            superseded.append((collection, old))
         nodes = [node for v in versions for node in _nodes(v)]
         for i in range(0, len(nodes), _BATCH):
             self.vectors.add(nodes[i : i + _BATCH])
@@ -174,8 +179,8 @@ class Store:
                              documents=[v.doc.text for v in part],
                              metadatas=records[i : i + _BATCH],
                              embeddings=[[1.0]] * len(part))
-        for collection in (self.chunks, self.sentences):
-            _delete_ids(collection, stale[collection.name][1])
+        for collection, old in superseded:
+            _delete_ids(collection, old)
 
     def delete(self, source: str) -> None:
         if not self.docs.get(ids=[source], include=[])["ids"]:
@@ -252,8 +257,7 @@ class Store:
     ) -> dict[tuple[str, int, int], np.ndarray]:
         """The stored vector of every sentence of the given chunks, by (source, start, end)."""
         keys = {
-            f"{sc.chunk.source}@{sc.doc_hash[:16]}:{s.start}-{s.end}": (sc.chunk.source,
-                                                                      s.start, s.end)
+            sentence_id(sc.chunk.source, sc.doc_hash, s): (sc.chunk.source, s.start, s.end)
             for sc in chunks for s in sc.chunk.sentences
         }
         if not keys:
@@ -301,7 +305,7 @@ def _sentence_records(v: Version) -> list[tuple[str, list[float], dict[str, Any]
     for c, vecs in zip(v.chunks, v.sentence_vecs):
         for span, vec in zip(c.sentences, vecs):
             # a sentence shared by two overlapping chunks keeps its first vector
-            seen.setdefault(f"{c.source}@{h[:16]}:{span.start}-{span.end}", (span, vec))
+            seen.setdefault(sentence_id(c.source, h, span), (span, vec))
     return [
         (id_, vec.tolist(),
          {"source": v.doc.meta.source, "doc_hash": h, "start": span.start, "end": span.end})
