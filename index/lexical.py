@@ -11,6 +11,7 @@ bm25s's defaults (Lucene BM25, k1=1.5, b=0.75) are kept: on SciFact's train quer
 
 import json
 import math
+import sys
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -84,17 +85,29 @@ class LexicalIndex:
         self._lock = threading.Lock()  # one rebuild or load at a time
         self._snapshot: _Snapshot | None = None
         self._checked = 0.0
+        self._tokens: dict[str, list[str]] = {}  # chunk id -> its tokens, for rebuilds
 
     def rebuild(self) -> None:
+        """Index every stored chunk again. bm25s precomputes each chunk's term scores, which
+        depend on every chunk (idf, mean length), so a change means a new index; but the
+        tokens of chunks this process has seen are kept, and only new chunks are read and
+        tokenized (the first rebuild after a start reads them all)."""
         import bm25s
 
-        ids, texts = self.store.all_chunks()
         with self._lock:
-            if not ids:
-                self._snapshot = None
-                return
-            tokens = tokenize(texts)
-            if not any(tokens):  # only stop words or one-letter words: nothing to match
+            ids = self.store.chunk_ids()
+            new = [i for i in ids if i not in self._tokens]
+            texts = self.store.chunk_texts(new)
+            got = [i for i in new if i in texts]  # another process may delete meanwhile
+            kept = {i: self._tokens[i] for i in ids if i in self._tokens}
+            # interned: the same word in many chunks is one string in memory
+            self._tokens = kept | {
+                i: [sys.intern(t) for t in ts]
+                for i, ts in zip(got, tokenize([texts[i] for i in got]) if got else [])
+            }
+            ids = [i for i in ids if i in self._tokens]
+            tokens = [self._tokens[i] for i in ids]
+            if not any(tokens):  # none, or only stop words and one-letter words: no match
                 self._snapshot = None
                 return
             bm25 = bm25s.BM25()
