@@ -28,6 +28,8 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
+    PersistenceInput,
+    PicklePersistence,
     filters,
 )
 
@@ -66,6 +68,7 @@ def build_application(settings: Settings, citebot: Citebot) -> Application:
         )
         .concurrent_updates(True)  # one slow answer does not hold up other chats
         .rate_limiter(AIORateLimiter(max_retries=3))  # Telegram's flood limits, and 429s
+        .persistence(_chats(settings))
         .post_init(_announce)
         .build()
     )
@@ -90,6 +93,18 @@ def build_application(settings: Settings, citebot: Citebot) -> Application:
     )
     app.add_error_handler(handlers.on_error)
     return app
+
+
+def _chats(settings: Settings) -> PicklePersistence:  # type: ignore[type-arg]
+    """Each chat's recent turns survive a restart, so a follow-up still has its context.
+    Only chat data: bot data holds the live services, and user data is unused. The file is
+    written every minute and on a clean stop. (The per-user rate buckets are not kept: a
+    restart gives everyone a fresh allowance.)"""
+    settings.telegram_chats_file.parent.mkdir(parents=True, exist_ok=True)
+    return PicklePersistence(
+        settings.telegram_chats_file,
+        store_data=PersistenceInput(bot_data=False, user_data=False, callback_data=False),
+    )
 
 
 async def check_token(settings: Settings) -> str:

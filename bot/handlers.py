@@ -114,9 +114,10 @@ def history(context: ContextTypes.DEFAULT_TYPE) -> deque[Turn]:
     """This chat's recent turns, at most ``history_turns`` of them."""
     chat_data = context.chat_data
     assert chat_data is not None  # every message has a chat
-    turns: deque[Turn] = chat_data.setdefault(
-        "turns", deque(maxlen=services(context).settings.history_turns)
-    )
+    keep = services(context).settings.history_turns
+    turns: deque[Turn] = chat_data.get("turns", deque())
+    if turns.maxlen != keep:  # new, or kept from a run with another CITEBOT_HISTORY_TURNS
+        turns = chat_data["turns"] = deque(turns, maxlen=keep)
     return turns
 
 

@@ -101,6 +101,11 @@ class Settings(BaseSettings):
     def lexical_dir(self) -> Path:
         return self.data_dir / "lexical"
 
+    @property
+    def telegram_chats_file(self) -> Path:
+        """The Telegram chats' recent turns, kept across restarts (PTB's persistence)."""
+        return self.data_dir / "telegram" / "chats.pickle"
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -160,6 +160,26 @@ async def test_follow_up_uses_chat_history_and_reset_forgets_it(
     assert "Lin Jian" not in fresh["text"]
 
 
+async def test_chat_history_survives_a_restart(
+    fake_bot_api: FakeBotApi, corpus_bot: Citebot, own_data_dir: Path
+) -> None:
+    async with serving(fake_bot_api, corpus_bot):
+        fake_bot_api.push_message(Q_SPOKESMAN, chat_id=USER, user_id=USER)
+        await fake_bot_api.wait_for_messages(USER, 1)
+    assert (own_data_dir / "telegram" / "chats.pickle").exists()
+    async with serving(fake_bot_api, corpus_bot):  # a new Application: a restarted bot
+        fake_bot_api.push_message(Q_WEAPONS, chat_id=USER, user_id=USER)
+        follow_up = (await fake_bot_api.wait_for_messages(USER, 2))[1]
+    assert "Lin Jian" in follow_up["text"] and "lethal weapons" in follow_up["text"]
+    async with serving(fake_bot_api, corpus_bot, history_turns=1):  # setting changed
+        fake_bot_api.push_message("/reset", chat_id=USER, user_id=USER)
+        await fake_bot_api.wait_for_messages(USER, 3)
+    async with serving(fake_bot_api, corpus_bot):
+        fake_bot_api.push_message(Q_WEAPONS, chat_id=USER, user_id=USER)
+        fresh = (await fake_bot_api.wait_for_messages(USER, 4))[3]
+    assert fresh["text"] == shown(render.answer_messages(corpus_bot.ask(Q_WEAPONS))[0])
+
+
 async def test_invalid_input_gets_helpful_replies(live: FakeBotApi) -> None:
     cases = [
         ("/ask", render.ASK_USAGE),
