@@ -1,5 +1,6 @@
 """Compose an extractive answer: verbatim sentences from retrieved chunks, with citations."""
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,60 @@ def terms(text: str) -> set[str]:
     return set(Stemmer.Stemmer("english").stemWords(kept))
 
 
+_CLAUSE = re.compile(r"[.!?:;]\s+|^")
+_NAMED = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")  # no closing quote: 'in US'"
+
+
+def named(question: str) -> list[str]:
+    """What a question names: runs of capitalised words that do not start a sentence
+    ("Mali", "Xi Jinping", "NATO") and numbers ("2023"), possessives dropped. When small
+    words have capitals too ("WHO SENT TANKS?", "What Did He Say"), capitals say nothing:
+    numbers only."""
+    found: list[tuple[str, bool]] = []  # (words, is a number)
+    shouting = False
+    for clause in _CLAUSE.split(question):
+        last = -2  # where the previous capitalised word of this clause was
+        for i, word in enumerate(_NAMED.findall(clause)):
+            word = re.sub(r"[’']s$", "", word)
+            if word.lower() in _STOP or re.match(r"i[’']", word, re.IGNORECASE):
+                shouting |= i > 0 and word[0].isupper()  # "Who", "Did", "I'd" start none
+                continue
+            if any(ch.isdigit() for ch in word):
+                found.append((word, True))
+            elif i > 0 and word[0].isupper():
+                if last == i - 1:  # "Xi" then "Jinping": one name
+                    found[-1] = (f"{found[-1][0]} {word}", False)
+                else:
+                    found.append((word, False))
+                last = i
+    return list(dict.fromkeys(w for w, number in found if number or not shouting))
+
+
+def unmentioned(question: str, chunks: Sequence[ScoredChunk]) -> list[str]:
+    """The names in the question that none of the retrieved chunks mentions. Asked "What
+    did Xi Jinping say about the captured soldiers?", retrieval still returns the passages
+    about captured soldiers, and their sentences score well; citing them would answer a
+    question nobody asked. Hand-written: no library checks an answer's coverage of the
+    question. A spelling the chunks share a long prefix with counts ("Zelensky" for
+    "Zelenskyy", "Japan" for "Japanese"); other transliterations ("Kiev" for "Kyiv") do
+    not, and the answer then names the word, so the asker can try another spelling."""
+    wanted = {w: terms(w) for w in named(question)}
+    if not any(wanted.values()):
+        return []
+    have = set().union(*(terms(sc.chunk.text) for sc in chunks))
+    return [w for w, ts in wanted.items() if not all(_mentioned(t, have) for t in ts)]
+
+
+def _mentioned(term: str, have: set[str]) -> bool:
+    if term in have:
+        return True
+    for other in have:
+        shared = len(os.path.commonprefix([term, other]))
+        if shared >= 4 and shared >= 0.8 * min(len(term), len(other)):
+            return True
+    return False
+
+
 def candidates(
     chunks: Sequence[ScoredChunk],
     sentence_vecs: dict[tuple[str, int, int], np.ndarray],
@@ -71,8 +126,16 @@ def candidates(
 
 
 def compose(
-    question: str, ranked: Sequence[Candidate], *, min_score: float, max_sentences: int
+    question: str, ranked: Sequence[Candidate], *, min_score: float, max_sentences: int,
+    unmentioned: Sequence[str] = (),
 ) -> Answer:
+    """The best sentences with their citations; "I found nothing" when none scores
+    ``min_score``, or when the passages never mention a name the question asks about
+    (``unmentioned``; the answer says which)."""
+    if unmentioned:
+        missing = ", ".join(f"“{w}”" for w in unmentioned)
+        return Answer(question=question, citations=[], found=False,
+                      answer=f"{NOT_FOUND} No passage I found mentions {missing}.")
     if not ranked or ranked[0].score < min_score:
         return Answer(question=question, answer=NOT_FOUND, citations=[], found=False)
     floor = max(min_score, ranked[0].score - _MARGIN)

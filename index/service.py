@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from . import offline  # noqa: F401
-from .answer import candidates, compose, terms
+from .answer import candidates, compose, terms, unmentioned
 from .checks import valid_unicode
 from .embedder import Embedder
 from .errors import InvalidInput
@@ -126,6 +126,7 @@ class Citebot:
         return compose(
             question, ranked, min_score=self.settings.min_score,
             max_sentences=self.settings.answer_sentences,
+            unmentioned=unmentioned(question, chunks),
         )
 
     def verify(self, quote: str, speaker: str | None = None) -> Verdict:

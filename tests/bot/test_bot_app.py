@@ -130,7 +130,8 @@ async def test_ask_command_and_found_nothing(live: FakeBotApi) -> None:
     assert "summoned Chinese Ambassador" in answer["text"] and "[1]" in answer["text"]
     live.push_message("What is the capital of Peru?", chat_id=USER, user_id=USER)
     _, nothing = await live.wait_for_messages(USER, 2)
-    assert nothing["text"] == "I found nothing in the corpus that answers this question."
+    assert nothing["text"] == ("I found nothing in the corpus that answers this question. "
+                               "No passage I found mentions “Peru”.")
 
 
 async def test_follow_up_uses_chat_history_and_reset_forgets_it(

@@ -49,7 +49,7 @@ def test_off_topic_questions_in_the_file_find_nothing(report: Report) -> None:
 )
 def test_off_topic_question_finds_nothing(corpus_bot: Citebot, question: str) -> None:
     answer = corpus_bot.ask(question)
-    assert not answer.found and answer.answer == NOT_FOUND and answer.citations == []
+    assert not answer.found and answer.answer.startswith(NOT_FOUND) and answer.citations == []
 
 
 @pytest.mark.parametrize(
