@@ -195,20 +195,19 @@ class Store:
     # -- reading for answers ---------------------------------------------------------
 
     def query_chunks(self, vec: np.ndarray, k: int) -> list[ScoredChunk]:
-        """The k nearest committed chunks through llama-index's ``ChromaVectorStore``."""
+        """The k nearest committed chunks, found through llama-index's ``ChromaVectorStore``.
+        Only the ids and similarities of its result are used; the chunks are read from
+        Chroma's records (as hybrid reads them), not from the nodes llama-index rebuilds
+        from its own copy of the metadata, which once came back without a key."""
         # a few extra: results of uncommitted or superseded versions are dropped
         result = self.vectors.query(
             VectorStoreQuery(query_embedding=vec.tolist(), similarity_top_k=k * 2 + 2)
         )
-        found = {
-            chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index): sc
-            for sc in (
-                _scored(node.metadata, node.get_content(),
-                        1.0 + float(np.log(max(sim, 1e-12))))  # from exp(-distance) to cosine
-                for node, sim in zip(result.nodes or [], result.similarities or [])
-            )
+        cosine = {  # llama-index reports exp(-distance); the distance is 1 - cosine
+            i: 1.0 + float(np.log(max(sim, 1e-12)))
+            for i, sim in zip(result.ids or [], result.similarities or [])
         }
-        return [found[i] for i in self.committed(list(found))][:k]
+        return self.chunks_by_id(self.committed(list(cosine))[:k], cosine)
 
     def nearest(self, vec: np.ndarray, n: int) -> list[tuple[str, float]]:
         """The ids of the n nearest chunks (of any version) with their cosine, best first.

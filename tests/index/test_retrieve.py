@@ -9,6 +9,7 @@ import pytest
 from index.lexical import STALE_CHECK_SECONDS
 from index.service import Citebot
 from index.settings import RetrievalMode
+from index.store import chunk_id
 from tests.conftest import CORPUS
 
 
@@ -107,3 +108,15 @@ def test_a_corpus_with_no_indexable_words_still_answers(make_bot: Callable[..., 
     bot.warm_up()
     assert bot.lexical.search("x", 5) == []
     assert not bot.ask("What is the capital of Peru?").found
+
+
+def test_every_mode_scores_a_chunk_by_its_cosine(corpus_bot: Citebot) -> None:
+    question = "Who summoned the Chinese ambassador?"
+    vec = corpus_bot.embedder.embed_queries([question])[0]
+    for mode in ("dense", "lexical", "hybrid"):
+        got = corpus_bot.retriever.retrieve(question, vec, 5, mode)
+        ids = [chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index) for sc in got]
+        cosine = corpus_bot.store.cosines(ids, vec)
+        assert [round(sc.score, 5) for sc in got] == [round(cosine[i], 5) for i in ids], mode
+    dense = corpus_bot.retriever.retrieve(question, vec, 5, "dense")
+    assert [sc.score for sc in dense] == sorted((sc.score for sc in dense), reverse=True)
