@@ -81,10 +81,14 @@ def unmentioned(question: str, chunks: Sequence[ScoredChunk]) -> list[str]:
     question. A spelling the chunks share a long prefix with counts ("Zelensky" for
     "Zelenskyy", "Japan" for "Japanese"); other transliterations ("Kiev" for "Kyiv") do
     not, and the answer then names the word, so the asker can try another spelling."""
-    wanted = {w: terms(w) for w in named(question)}
-    if not any(wanted.values()):
+    text = " ".join(sc.chunk.text for sc in chunks).lower()
+    wanted = {  # a name in the passages word for word needs no stemming (the usual case)
+        w: ts for w in named(question)
+        if (ts := terms(w)) and not re.search(rf"\b{re.escape(w.lower())}\b", text)
+    }
+    if not wanted:
         return []
-    have = set().union(*(terms(sc.chunk.text) for sc in chunks))
+    have = terms(text)
     return [w for w, ts in wanted.items() if not all(_mentioned(t, have) for t in ts)]
 
 
