@@ -16,6 +16,16 @@ import numpy as np
 from .quotes import Words
 
 MAX_GAP = 150  # words an ellipsis may stand for; further apart is two separate passages
+# Words an ellipsis may not stand for: leaving out "never" reverses what was said, so a
+# negation behind an ellipsis is a dropped word ("- never"), never a free skip.
+NEGATIONS = frozenset(
+    "no not never nor neither none nothing nobody nowhere cannot without".split()
+)
+
+
+def negation(word: str) -> bool:
+    """A folded word that negates: "never", "cannot", "hasn't"."""
+    return word in NEGATIONS or word.endswith("n't")
 
 Change = tuple[tuple[str, ...], tuple[str, ...]]  # (the source's words, the quote's words)
 
@@ -37,13 +47,14 @@ class Alignment:
 
 
 def exact(doc: Words, parts: list[Words]) -> list[Alignment]:
-    """Every place the quote's parts occur verbatim, in order, each within MAX_GAP words."""
+    """Every place the quote's parts occur verbatim, in order, each within MAX_GAP words,
+    with no negation left out between them (that is a changed quote: see ``approximate``)."""
     found = []
     for first in doc.find_all(parts[0].words):
         end = first + len(parts[0])
         for part in parts[1:]:
             later = [i for i in doc.find_all(part.words, end) if i - end <= MAX_GAP]
-            if not later:
+            if not later or any(negation(w) for w in doc.words[end : later[0]]):
                 break
             end = later[0] + len(part)
         else:
@@ -59,12 +70,15 @@ def approximate(doc: Words, parts: list[Words]) -> Alignment:
     ids = {w: i for i, w in enumerate(dict.fromkeys(quote))}
     q = np.array([ids[w] for w in quote])
     d = np.array([ids.get(w, -1) for w in doc.words])  # -1: a word the quote never uses
-    last_row = _rows(q, d, gaps)[-1]
-    end = int(np.argmin(last_row[1:])) + 1 if len(d) else 0  # the earliest best end
+    neg = np.array([negation(w) for w in doc.words], dtype=np.int64)
+    last_row = _rows(q, d, neg, gaps)[-1]
+    end = int(np.argmin(last_row[1:])) + 1 if len(d) else 0  # the earliest best end...
+    while end < len(d) and last_row[end + 1] == last_row[end]:
+        end += 1  # ...but a changed last word ("conflict → war") over an added one ("+ war")
     lo = max(0, end - len(quote) - int(last_row[end]) - MAX_GAP * len(gaps))
     # again over a window ending there, keeping every row to walk back through
-    rows = _rows(q, d[lo:end], gaps, keep=True)
-    start, ops = _backtrace(rows, q, d[lo:end], gaps)
+    rows = _rows(q, d[lo:end], neg[lo:end], gaps, keep=True)
+    start, ops = _backtrace(rows, q, d[lo:end], neg[lo:end], gaps)
     return _summarise(doc, parts, lo + start, end, [(k, lo + j, i) for k, j, i in ops])
 
 
@@ -77,19 +91,23 @@ def _gap_rows(parts: list[Words]) -> set[int]:
     return rows
 
 
-def _rows(q: np.ndarray, d: np.ndarray, gaps: set[int], keep: bool = False) -> list[np.ndarray]:
-    """Edit-distance rows: ``rows[i][j]`` = cost of the quote's first i words ending at j."""
+def _rows(
+    q: np.ndarray, d: np.ndarray, neg: np.ndarray, gaps: set[int], keep: bool = False
+) -> list[np.ndarray]:
+    """Edit-distance rows: ``rows[i][j]`` = cost of the quote's first i words ending at j.
+    ``neg`` marks the document's negations, which an ellipsis does not skip for free."""
     steps = np.arange(len(d) + 1)
+    negs = np.concatenate(([0], np.cumsum(neg)))  # negations among the first j words
     row = np.zeros(len(d) + 1, dtype=np.int64)  # free start anywhere in the document
     rows = [row]
     for i, word in enumerate(q, start=1):
         best = np.empty_like(row)
         best[0] = row[0] + 1
         best[1:] = np.minimum(row[:-1] + (d != word), row[1:] + 1)  # keep/change, or add
-        # then skipping document words, +1 each (free right after an ellipsis): a running
-        # minimum does this left-to-right recurrence in one vectorised pass
+        # then skipping document words, +1 each (free right after an ellipsis, but for
+        # negations): a running minimum does this left-to-right recurrence in one pass
         if i in gaps:
-            row = np.minimum.accumulate(best)
+            row = np.minimum.accumulate(best - negs) + negs
         else:
             row = np.minimum.accumulate(best - steps) + steps
         if keep:
@@ -100,7 +118,7 @@ def _rows(q: np.ndarray, d: np.ndarray, gaps: set[int], keep: bool = False) -> l
 
 
 def _backtrace(
-    rows: list[np.ndarray], q: np.ndarray, d: np.ndarray, gaps: set[int]
+    rows: list[np.ndarray], q: np.ndarray, d: np.ndarray, neg: np.ndarray, gaps: set[int]
 ) -> tuple[int, list[tuple[str, int, int]]]:
     """Walk back from the last column: ops "=" kept, "~" changed, "+" added, "-" dropped."""
     i, j = len(q), len(d)
@@ -116,7 +134,7 @@ def _backtrace(
         elif here == rows[i - 1][j] + 1:
             ops.append(("+", j, i - 1))
             i -= 1
-        elif i in gaps and here == rows[i][j - 1]:
+        elif i in gaps and not neg[j - 1] and here == rows[i][j - 1]:
             j -= 1  # left out behind the quoter's ellipsis: not a difference
         else:
             ops.append(("-", j - 1, i))

@@ -95,6 +95,20 @@ def test_ellipsis_stands_for_left_out_words(corpus_bot: Citebot, quote: str) -> 
     assert m.speaker == "Volodymyr Zelenskyy"  # the byline line after the quotation
 
 
+def test_an_ellipsis_that_drops_a_negation_is_an_altered_quote(corpus_bot: Citebot) -> None:
+    v = check(corpus_bot.verify("The Chinese side has … provided lethal weapons to any party "
+                                "in the conflict", speaker="Lin Jian"), "altered")
+    assert v.matches[0].differences == ["- never"] and v.matches[0].speaker == "Lin Jian"
+
+
+def test_a_changed_last_word_shows_the_source_word(corpus_bot: Citebot) -> None:
+    v = check(corpus_bot.verify("The Chinese side has never provided lethal weapons to any "
+                                "party in the war", speaker="Lin Jian"), "altered")
+    assert v.matches[0].differences == ["conflict → war"]
+    assert v.matches[0].text[v.matches[0].quote_end - v.matches[0].start - 8 :].startswith(
+        "conflict")
+
+
 def test_pronoun_resolves_to_the_person_named_before(corpus_bot: Citebot) -> None:
     # 003: "… Zelenskyy revealed … He added, “Our military captured two Chinese citizens…”"
     v = check(corpus_bot.verify(

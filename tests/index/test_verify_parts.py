@@ -70,6 +70,34 @@ def test_approximate_skips_words_behind_an_ellipsis_for_free() -> None:
     assert a.changes == ((("Russia",), ("China",)),)
 
 
+@pytest.mark.parametrize(
+    ("quote", "changes"),
+    [
+        ("we will open a new bridge in April", ((("March",), ("April",)),)),
+        ("we will open a new bridge", ()),  # a shorter quote: nothing added at the end
+        ("We will build a new bridge in March", ((("open",), ("build",)),)),
+    ],
+)
+def test_a_changed_last_word_is_a_change_not_an_addition(
+    quote: str, changes: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+) -> None:
+    doc = Words.of("The mayor said, “We will open a new bridge in March.” Then she left.")
+    assert approximate(doc, segments(quote)).changes == changes
+
+
+@pytest.mark.parametrize("left_out", ["never", "not", "no", "hasn't", "cannot", "without"])
+def test_an_ellipsis_never_stands_for_a_negation(left_out: str) -> None:
+    doc = Words.of(f"The Chinese side has {left_out} provided lethal weapons to any party.")
+    parts = segments("The Chinese side has … provided lethal weapons to any party")
+    assert exact(doc, parts) == []  # not verbatim: the quote says the opposite
+    a = approximate(doc, parts)
+    assert a.changes == (((left_out,), ()),) and a.similarity < 1.0
+    # other words behind an ellipsis are still left out freely
+    doc = Words.of("The Chinese side has never provided lethal weapons to any party.")
+    parts = segments("The Chinese side has never provided … weapons to any party")
+    assert len(exact(doc, parts)) == 1 and approximate(doc, parts).changes == ()
+
+
 def test_approximate_on_unrelated_text_is_dissimilar() -> None:
     a = approximate(Words.of("The weather was fine all week."), segments("markets fell"))
     assert a.similarity == 0.0
