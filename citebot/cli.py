@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from index import offline  # noqa: F401  (before anything imports transformers)
-from index.errors import CitebotError
+from index.errors import CitebotError, EmptyCorpus
 from index.ingest import Progress
 from index.models import Answer
 from index.service import Citebot
@@ -57,8 +57,26 @@ def render(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def require_index(bot: Citebot) -> None:
+    """An error when nothing is indexed where the settings point: "I found nothing" from a
+    mistyped CITEBOT_DATA_DIR would read like a verdict on the archive."""
+    s = bot.settings
+    if not s.chroma_host and not s.chroma_dir.exists():  # checked first: opening creates it
+        raise EmptyCorpus(f"there is no index in {s.data_dir}: run `citebot ingest` first, "
+                          "or set CITEBOT_DATA_DIR to the folder you ingested into")
+    if bot.store.count() == 0:
+        where = f"the Chroma server {s.chroma_host}:{s.chroma_port}" if s.chroma_host \
+            else str(s.data_dir)
+        raise EmptyCorpus(f"nothing is indexed in {where} (collection {s.collection!r}): "
+                          "run `citebot ingest` first, or set CITEBOT_DATA_DIR / "
+                          "CITEBOT_COLLECTION to where you ingested")
+
+
 def cmd_ask(bot: Citebot, args: argparse.Namespace) -> int:
     """citebot ask "Who summoned the Chinese ambassador?" [-k 5] [--json]"""
+    bot.check_question(args.question)  # a mistake in the input is named first
+    bot.check_top_k(args.k)
+    require_index(bot)
     answer = bot.ask(args.question, top_k=args.k)
     print(answer.model_dump_json(indent=2) if args.json else render(answer))
     return 0

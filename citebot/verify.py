@@ -12,6 +12,7 @@ import json
 from index.claimreview import EXPLANATIONS, to_claimreview
 from index.models import Verdict
 from index.service import Citebot
+from index.verify import check_quote
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -28,6 +29,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(bot: Citebot, args: argparse.Namespace) -> int:
+    from citebot.cli import require_index  # (cli imports this module to build its parser)
+
+    check_quote(args.quote, args.speaker, bot.settings.max_question_chars)  # input first
+    require_index(bot)
     verdict = bot.verify(args.quote, args.speaker)
     fmt = "json" if args.json else args.format
     if fmt == "json":

@@ -97,7 +97,9 @@ def _mentioned(term: str, have: set[str]) -> bool:
         return True
     for other in have:
         shared = len(os.path.commonprefix([term, other]))
-        if shared >= 4 and shared >= 0.8 * min(len(term), len(other)):
+        short, long = sorted((len(term), len(other)))
+        # "zelenski"/"zelenskyy", "japan"/"japanes", "china"/"chines"; not "india"/"individu"
+        if shared >= 4 and shared >= 0.8 * short and long - short <= 2:
             return True
     return False
 
@@ -139,7 +141,7 @@ def compose(
     if unmentioned:
         missing = ", ".join(f"“{w}”" for w in unmentioned)
         return Answer(question=question, citations=[], found=False,
-                      answer=f"{NOT_FOUND} No passage I found mentions {missing}.")
+                      answer=f"{NOT_FOUND} None of the passages retrieved mentions {missing}.")
     if not ranked or ranked[0].score < min_score:
         return Answer(question=question, answer=NOT_FOUND, citations=[], found=False)
     floor = max(min_score, ranked[0].score - _MARGIN)

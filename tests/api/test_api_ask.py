@@ -29,7 +29,7 @@ def test_top_k_is_honoured(client: TestClient) -> None:
 def test_no_answer_says_so(client: TestClient) -> None:
     answer = client.post("/v1/ask", json={"question": "What is the capital of Peru?"}).json()
     assert answer == {"question": "What is the capital of Peru?",
-                      "answer": f"{NOT_FOUND} No passage I found mentions “Peru”.",
+                      "answer": f"{NOT_FOUND} None of the passages retrieved mentions “Peru”.",
                       "citations": [], "found": False}
     answer = client.post("/v1/ask", json={"question": "How do I bake bread?"}).json()
     assert answer == {"question": "How do I bake bread?", "answer": NOT_FOUND,

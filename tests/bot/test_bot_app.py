@@ -131,7 +131,7 @@ async def test_ask_command_and_found_nothing(live: FakeBotApi) -> None:
     live.push_message("What is the capital of Peru?", chat_id=USER, user_id=USER)
     _, nothing = await live.wait_for_messages(USER, 2)
     assert nothing["text"] == ("I found nothing in the corpus that answers this question. "
-                               "No passage I found mentions “Peru”.")
+                               "None of the passages retrieved mentions “Peru”.")
 
 
 async def test_follow_up_uses_chat_history_and_reset_forgets_it(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from citebot.cli import main
+from index.service import Citebot
 from index.settings import get_settings
 from tests.conftest import CORPUS
 
@@ -103,3 +104,23 @@ def test_int8_with_the_torch_backend_is_refused_at_start_up(
     assert main(["ask", QUESTION]) == 2
     assert capsys.readouterr().err.startswith(
         "citebot: bad setting: CITEBOT_EMBED_PRECISION=int8 needs the onnx backend")
+
+
+@pytest.mark.parametrize("argv", [["ask", QUESTION], ["verify", "never provided lethal weapons"]])
+def test_asking_where_nothing_is_indexed_is_an_error_not_a_finding(
+    env: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    # a mistyped CITEBOT_DATA_DIR: "found nothing" would read like a verdict on the archive
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"citebot: there is no index in {env / 'data'}: run `citebot "
+                          "ingest` first"), err
+    assert not (env / "data").exists()  # and nothing was created there
+    # a store that exists but holds no document
+    assert main(["ingest", str(CORPUS)]) == 0
+    bot = Citebot(get_settings())
+    for source in sorted(p.name for p in CORPUS.glob("*.txt")):
+        bot.delete_document(source)
+    capsys.readouterr()
+    assert main(argv) == 2
+    assert "citebot: nothing is indexed in" in capsys.readouterr().err
