@@ -168,11 +168,10 @@ class Store:
         for i in range(0, len(ids), _BATCH):
             self.sentences.add(ids=ids[i : i + _BATCH], embeddings=vecs[i : i + _BATCH],
                                metadatas=metas[i : i + _BATCH])
-        records = [
-            {k: x for k, x in v.doc.meta.model_copy(update={"chunks": len(v.chunks)})
-             .model_dump().items() if x is not None}
-            for v in versions
-        ]
+        # every field, None included: Chroma's upsert merges metadata, and only a None
+        # removes a key, so a replaced article would keep its predecessor's title or URL
+        records = [v.doc.meta.model_copy(update={"chunks": len(v.chunks)}).model_dump()
+                   for v in versions]
         for i in range(0, len(versions), _BATCH):
             part = versions[i : i + _BATCH]
             self.docs.upsert(ids=[v.doc.meta.source for v in part],

@@ -106,3 +106,16 @@ def test_a_store_refuses_embeddings_of_another_kind(tmp_path: Path) -> None:
                                             "run is configured for all-MiniLM-L6-v2 int8"):
         Store(client, "kinds", "all-MiniLM-L6-v2 int8")
     assert Store(client, "kinds2", "all-MiniLM-L6-v2 int8").count() == 0  # another collection
+
+
+def test_a_replaced_document_keeps_none_of_the_old_metadata(
+    make_bot: Callable[..., Citebot]
+) -> None:
+    bot = make_bot()
+    bot.add_document("notes/a.txt", "The council met on Monday. Alpha beta gamma, it said.",
+                     title="First title", url="https://example.org/a", published="2025-01-02")
+    bot.add_document("notes/a.txt", "The council met on Tuesday. Delta epsilon, it said.")
+    meta = bot.document("notes/a.txt").meta
+    assert (meta.title, meta.url, meta.published) == (None, None, None)
+    cited = bot.ask("What did the council say about delta epsilon?").citations
+    assert cited and {c.title for c in cited} == {meta.title}  # answers and records agree
