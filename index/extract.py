@@ -109,7 +109,7 @@ def html_text(data: bytes, name: str) -> Extracted:
     return Extracted(
         text=text,
         title=title,
-        url=_absolute(_link(soup, "canonical")) or _absolute(_meta(soup, "og:url")),
+        url=web_url(_link(soup, "canonical")) or web_url(_meta(soup, "og:url")),
         outlet=_meta(soup, "og:site_name"),
         published=_meta(soup, "article:published_time"),
     )
@@ -171,8 +171,9 @@ def _link(soup: BeautifulSoup, rel: str) -> str | None:
     return href.strip() if isinstance(href, str) else None
 
 
-def _absolute(url: str | None) -> str | None:
-    """Only absolute http(s) URLs: a relative one cannot be opened from a citation."""
+def web_url(url: str | None) -> str | None:
+    """Only absolute http(s) URLs: a relative one cannot be opened from a citation, and a
+    ``javascript:`` one must never reach a link or a published ClaimReview."""
     return url if url and re.match(r"https?://\S+\Z", url, re.I) else None
 
 

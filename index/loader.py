@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .boilerplate import is_boilerplate
-from .errors import EmptyCorpus, UnreadableFile
-from .extract import HTML_SUFFIXES, PDF_SUFFIXES, Extracted, html_text, pdf_text
+from .errors import EmptyCorpus, InvalidInput, UnreadableFile
+from .extract import HTML_SUFFIXES, PDF_SUFFIXES, Extracted, html_text, pdf_text, web_url
 from .models import Document, DocumentMeta
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -96,6 +96,9 @@ def make_document(
     published: str | None = None,
 ) -> Document:
     """A document from text already in memory (files, or uploads through the API)."""
+    if url and not web_url(url):
+        raise InvalidInput(f"{source}: the url {url!r} is not a web address; give the "
+                           "article's http:// or https:// address, or leave it out")
     meta = DocumentMeta(
         source=source,
         title=title or front_matter_title(text) or headline(text),

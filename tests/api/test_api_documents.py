@@ -171,7 +171,10 @@ def test_bad_uploads_are_422_naming_the_problem(
      ({"source": "a/../../b.txt", "text": "x"}, "is not a relative path"),
      ({"text": "x"}, "source: Field required"),
      ({"source": "a.txt", "text": "x" * 201}, "text: String should have at most 200 characters"),
-     ({"source": "a.txt", "text": "x", "title": 5}, "title: Input should be a valid string")],
+     ({"source": "a.txt", "text": "x", "title": 5}, "title: Input should be a valid string"),
+     ({"source": "a.txt", "text": "x", "url": "javascript:alert(1)//"},
+      "a.txt: the url 'javascript:alert(1)//' is not a web address"),
+     ({"source": "a.txt", "text": "x", "url": "/news/a"}, "is not a web address")],
 )
 def test_bad_json_documents_are_422(
     make_client: Callable[..., TestClient], body: dict[str, object], message: str

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from index.errors import UnreadableFile
+from index.errors import InvalidInput, UnreadableFile
 from index.loader import SourceFile, discover, headline, load
 from tests.conftest import CORPUS
 
@@ -45,6 +45,13 @@ def test_sidecar_and_front_matter_titles(tmp_path: Path) -> None:
     assert docs["a.txt"].title == "Sidecar title"
     assert docs["a.txt"].url == "https://example.org/a" and docs["a.txt"].outlet == "Ex"
     assert docs["b.md"].title == "Front matter"
+
+
+def test_a_sidecar_url_that_is_not_a_web_address_is_refused_by_name(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Body one.", encoding="utf-8")
+    (tmp_path / "a.txt.meta.json").write_text('{"url": "javascript:alert(1)"}')
+    with pytest.raises(InvalidInput, match="a.txt: the url 'javascript:alert.1.' is not a web"):
+        load(discover([tmp_path])[0])
 
 
 def test_text_is_kept_exactly_including_crlf(tmp_path: Path) -> None:
