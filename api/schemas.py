@@ -18,6 +18,8 @@ from index.settings import Settings
 # client following the schema would send what the validators here refuse.
 _SPACE = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 NON_BLANK = f"[^{_SPACE}]"  # the schema's pattern of a text field: one non-space character
+# index.extract.web_url's rule (an absolute http(s) address); empty means no URL
+URL_PATTERN = rf"^(?:[Hh][Tt][Tt][Pp][Ss]?://[^{_SPACE}]+)?$"
 
 # A relative path inside the corpus, as the core's ``_check_source`` accepts it: segments
 # joined by single slashes, none empty, "." or ".."; no backslash or NUL; the first character
@@ -109,7 +111,8 @@ class DocumentFields(_Request):
         description="Path relative to the corpus root; an existing source is replaced"
     )
     title: str | None = None
-    url: str | None = None
+    url: str | None = Field(None, json_schema_extra={"pattern": URL_PATTERN},
+                            examples=["https://example.org/news/a"])
     outlet: str | None = None
     published: str | None = Field(None, examples=["2025-04-09"])
 
@@ -163,7 +166,8 @@ def upload_schema(settings: Settings) -> dict[str, Any]:
                                     f"most {settings.max_document_chars:,} characters"},
             "source": {"type": "string", "pattern": SOURCE_PATTERN, "maxLength": SOURCE_MAX,
                        "description": "Defaults to the file's name"},
-            "title": optional, "url": optional, "outlet": optional, "published": optional,
+            "title": optional, "url": {"type": "string", "pattern": URL_PATTERN},
+            "outlet": optional, "published": optional,
         },
     }
 

@@ -26,8 +26,10 @@ def router(settings: Settings) -> APIRouter:
 
     @api.post("/v1/verify", responses=error_responses(413, 422, 503))
     async def verify(body: Verify, bot: CitebotDep) -> VerifyResponse:  # type: ignore[valid-type]
-        """``verified``, ``altered`` (with word-level ``differences``), ``misattributed`` or
-        ``not_found``; every match's ``text`` is exactly the document's ``text[start:end]``.
+        """``verified``, ``unattributed`` (the words are there, but no speaker is named for
+        them, so the given one is not confirmed), ``altered`` (with word-level
+        ``differences``), ``misattributed`` or ``not_found``; every match's ``text`` is
+        exactly the document's ``text[start:end]``.
         With ``"format": "claimreview"`` the verdict also comes as ClaimReview JSON-LD."""
         verdict = await anyio.to_thread.run_sync(partial(bot.verify, body.quote, body.speaker))
         extra = to_claimreview(verdict) if body.format == "claimreview" else None

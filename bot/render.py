@@ -203,6 +203,8 @@ def answer_messages(answer: Answer) -> list[str]:
 
 _HEADLINES = {
     "verified": "✅ <b>Verified.</b> These words are in the archive.",
+    "unattributed": "🔎 <b>Speaker not confirmed.</b> The archive has these words but does "
+                    "not say who said them.",
     "altered": "✏️ <b>Altered.</b> The archive has a quote like this, in different words.",
     "misattributed": "⚠️ <b>Misattributed.</b> The archive has these words, from someone else.",
     "not_found": "❓ <b>Not found.</b> I found no such quote in the archive.",

@@ -16,8 +16,8 @@ from index.verify import check_quote
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("verify", help="check a quote: verified, altered, misattributed or not "
-                       "found", description=__doc__,
+    p = sub.add_parser("verify", help="check a quote: verified, unattributed, altered, "
+                       "misattributed or not found", description=__doc__,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("quote", help="the words to check (quotation marks and ellipses are fine)")
     p.add_argument("--speaker", help="who is said to have said it, e.g. 'Zelensky'")

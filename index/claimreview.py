@@ -10,9 +10,10 @@ from typing import Any
 from .models import Verdict
 
 # the rating scale: how far the corpus bears the quote out
-RATINGS = {"verified": 4, "misattributed": 3, "altered": 2, "not_found": 1}
+RATINGS = {"verified": 5, "unattributed": 4, "misattributed": 3, "altered": 2, "not_found": 1}
 EXPLANATIONS = {
     "verified": "The words are in the archive as quoted.",
+    "unattributed": "The words are in the archive, but it does not say who said them.",
     "altered": "A close passage is in the archive, but the quote changes its words.",
     "misattributed": "The words are in the archive, attributed to someone else.",
     "not_found": "Neither these words nor a close variant are in the archive.",

@@ -174,7 +174,8 @@ def _link(soup: BeautifulSoup, rel: str) -> str | None:
 def web_url(url: str | None) -> str | None:
     """Only absolute http(s) URLs: a relative one cannot be opened from a citation, and a
     ``javascript:`` one must never reach a link or a published ClaimReview."""
-    return url if url and re.match(r"https?://\S+\Z", url, re.I) else None
+    # letters spelled out, not re.I: under re.I "ſ" (long s) would pass for "s"
+    return url if url and re.match(r"[Hh][Tt][Tt][Pp][Ss]?://\S+\Z", url) else None
 
 
 def _string(tag: Tag | NavigableString | None) -> str | None:

@@ -127,5 +127,5 @@ class Verdict(_Frozen):
 
     quote: str
     speaker: str | None = None
-    verdict: Literal["verified", "altered", "misattributed", "not_found"]
+    verdict: Literal["verified", "unattributed", "altered", "misattributed", "not_found"]
     matches: list[Match] = []

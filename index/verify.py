@@ -6,8 +6,10 @@
 2. Each candidate is aligned with the quote word by word after normalisation (quotes.py):
    verbatim occurrences first (ellipses may skip words), else the closest passage.
 3. Verbatim words are ``verified``, or ``misattributed`` when the corpus names someone
-   else as their speaker (speakers.py); a close passage with changed words is ``altered``
-   (with the differences); anything else is ``not_found``.
+   else as their speaker (speakers.py), or ``unattributed`` when a speaker is given and the
+   corpus names none for them (the writer's own narration cannot confirm a speaker); a
+   close passage with changed words is ``altered`` (with the differences); anything else
+   is ``not_found``.
 """
 
 from collections.abc import Iterable, Sequence
@@ -194,7 +196,8 @@ def _unique(matches: Iterable[Match]) -> list[Match]:
 
 def _attribution(quote: str, speaker: str | None, matches: list[Match]) -> Verdict:
     """Verbatim words are misattributed only when the corpus names someone else and never
-    the given speaker; words it attributes to no one cannot contradict the speaker."""
+    the given speaker; words it attributes to no one cannot contradict the speaker, nor
+    confirm them: ``unattributed``."""
     verdict = "verified"
     if speaker:
         agree = [m for m in matches if m.speaker and same_speaker(speaker, m.speaker)]
@@ -204,4 +207,6 @@ def _attribution(quote: str, speaker: str | None, matches: list[Match]) -> Verdi
         elif other:
             verdict = "misattributed"
             matches = other + [m for m in matches if m not in other]
+        else:
+            verdict = "unattributed"
     return Verdict(quote=quote, speaker=speaker, verdict=verdict, matches=matches[:MAX_MATCHES])

@@ -112,7 +112,7 @@ def test_verdict_rendering() -> None:
     link = next(e for e in entities if e["type"] == "text_link")
     assert link["url"] == match.url
     for kind, word in (("verified", "Verified."), ("altered", "Altered."),
-                       ("not_found", "Not found.")):
+                       ("not_found", "Not found."), ("unattributed", "Speaker not confirmed.")):
         [only] = render.verdict_messages(Verdict(quote="q", verdict=kind))
         headline, *rest = plain(only).splitlines()
         assert word in headline and rest == ["“q”"]

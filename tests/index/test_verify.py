@@ -155,9 +155,14 @@ def test_unattributed_narration_has_no_speaker(corpus_bot: Citebot) -> None:
     v = check(corpus_bot.verify("China has strongly denied involvement in Russia’s war"),
               "verified")
     assert v.matches[0].speaker is None
-    # nobody is named, so nobody is contradicted
-    assert corpus_bot.verify("China has strongly denied involvement", "Lin Jian").verdict == (
-        "verified")
+    # nobody is named: the given speaker is neither contradicted nor confirmed
+    v = check(corpus_bot.verify("China has strongly denied involvement", "Lin Jian"),
+              "unattributed")
+    assert v.matches[0].speaker is None
+    review = to_claimreview(v)["reviewRating"]
+    assert review["alternateName"] == "unattributed"
+    assert review["ratingValue"] < review["bestRating"]  # not "Lin Jian said it", rated true
+    assert "does not say who said them" in review["ratingExplanation"]
 
 
 @pytest.mark.parametrize("speaker", ["Zelensky", "Zelenskyy", "Volodymyr Zelenskyy",
