@@ -40,6 +40,11 @@ def cmd_ingest(bot: Citebot, args: argparse.Namespace) -> int:
                         progress=_progress)
     for problem in report.problems:
         print(f"skipped: {problem}", file=sys.stderr)
+    if report.skipped and not (report.added or report.updated or report.unchanged):
+        print(report.summary())
+        print("citebot: nothing was ingested: every file was skipped (the reasons are above)",
+              file=sys.stderr)
+        return 1
     if not report.chunks and not report.removed:
         print("Nothing to embed: the index is up to date.")
     print(report.summary())

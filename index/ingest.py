@@ -38,7 +38,16 @@ class Ingestor:
         known = self.store.hashes()
         problems: list[str] = []
         docs: list[Document] = []
+        first: dict[str, Path] = {}
         for file in files:
+            if file.source in first:  # two folders given, one relative path: one article
+                problems.append(
+                    f"{file.path} has the same source name {file.source!r} as "
+                    f"{first[file.source]}, which is indexed under it; give their common "
+                    "parent folder so the names differ"
+                )
+                continue
+            first[file.source] = file.path
             try:
                 docs.append(load(file))
             except CitebotError as e:

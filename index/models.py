@@ -88,7 +88,8 @@ class IngestReport(_Frozen):
     def summary(self) -> str:
         return (
             f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.skipped} skipped, {self.removed} removed; {self.chunks} chunks embedded "
+            f"{self.skipped} skipped, {self.removed} removed; {self.chunks} "
+            f"chunk{'' if self.chunks == 1 else 's'} embedded "
             f"in {self.seconds:.1f} s"
         )
 

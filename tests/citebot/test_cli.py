@@ -124,3 +124,14 @@ def test_asking_where_nothing_is_indexed_is_an_error_not_a_finding(
     capsys.readouterr()
     assert main(argv) == 2
     assert "citebot: nothing is indexed in" in capsys.readouterr().err
+
+
+def test_ingest_where_every_file_is_skipped_fails(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (env / "bad").mkdir()
+    (env / "bad" / "blob.txt").write_bytes(b"\x00\x01binary")
+    assert main(["ingest", str(env / "bad")]) == 1
+    out, err = capsys.readouterr()
+    assert "blob.txt looks binary" in err and "nothing was ingested" in err
+    assert "0 added, 0 updated, 0 unchanged, 1 skipped" in out and "0 chunks embedded" in out

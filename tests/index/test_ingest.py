@@ -88,3 +88,21 @@ def test_failure_midway_leaves_no_half_document(
     assert broken.store.hashes() == before  # the old version is still the committed one
     answer = broken.ask("Who summoned the Chinese ambassador?")
     assert all("EXPLODE" not in c.text for c in answer.citations)
+
+
+def test_two_folders_with_the_same_file_name_keep_the_first_and_say_so(
+    make_bot: Callable[..., Citebot], tmp_path: Path
+) -> None:
+    for folder, text in (("a", "Apples are red, said farmer Tom Green."),
+                         ("b", "Bananas are yellow, said farmer Ann Blue.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(text, encoding="utf-8")
+    bot = make_bot()
+    report = bot.ingest([tmp_path / "a", tmp_path / "b"])
+    assert (report.added, report.skipped) == (1, 1)
+    assert report.problems == [
+        f"{tmp_path / 'b' / 'x.txt'} has the same source name 'x.txt' as "
+        f"{tmp_path / 'a' / 'x.txt'}, which is indexed under it; give their common parent "
+        "folder so the names differ"
+    ]
+    assert bot.document("x.txt").text.startswith("Apples")
