@@ -286,3 +286,37 @@ def test_corpus_html_is_shown_as_text(page: Callable[..., WebDriver],
     assert driver.find_elements(By.CSS_SELECTOR, inside) == []
     with pytest.raises(NoAlertPresentException):  # had the <img> been made, it would alert
         driver.switch_to.alert.text  # noqa: B018  (reading it is what raises)
+
+
+def test_a_citation_to_a_since_replaced_document_says_so(
+    page: Callable[..., WebDriver], make_bot: Callable[..., Citebot], tmp_path: Path
+) -> None:
+    bot = make_bot(corpus_dir=tmp_path / "corpus")
+    bot.add_document("x.txt", "Wombats dig burrows at night. Quokkas smile in the daytime.")
+    with serve(bot) as base:
+        driver = page(base)
+        cited = citations(ask(driver, "When do wombats dig burrows?"))
+        assert cited and cited[0].source == "x.txt"
+        bot.add_document("x.txt", "Quokkas smile in the daytime. Wombats dig burrows at night.")
+        cited[0].button.click()
+        box = driver.find_element(By.ID, "passage")
+        WebDriverWait(driver, WAIT).until(lambda d: box.is_displayed())
+        assert box.find_elements(By.TAG_NAME, "mark") == []  # no wrong words highlighted
+        assert box.text == (f"x.txt has changed since this answer: the cited words are no "
+                            f"longer at characters {cited[0].start}–{cited[0].end}. Ask again.")
+        assert not driver.find_element(By.ID, "passage-title").is_displayed()
+
+
+def test_the_page_sends_at_most_twenty_earlier_turns(page: Callable[..., WebDriver],
+                                                    url: str) -> None:
+    driver = page(url)
+    driver.execute_script(  # answer every question at once, recording the history sent
+        "window.sent = [];"
+        "window.fetch = async (u, o) => { const body = JSON.parse(o.body); sent.push(body);"
+        " return new Response(JSON.stringify({question: body.question, answer: 'a',"
+        " citations: [], found: false}), {status: 200}); };")
+    for n in range(23):
+        ask(driver, f"Question {n}?")
+    sent = driver.execute_script("return window.sent;")
+    assert [len(s["history"]) for s in sent] == [*range(21), 20, 20]
+    assert sent[-1]["history"][0]["question"] == "Question 2?"
