@@ -72,6 +72,10 @@ def read(data: str | bytes, source: str) -> Extracted:
     if isinstance(data, str):
         return Extracted(data)
     suffix = PurePosixPath(source).suffix.lower()
+    if suffix not in SUFFIXES:  # a .docx or .rtf "decoded" as text would store its markup
+        kind = f"a {suffix} file" if suffix else "a file without a suffix"
+        raise InvalidInput(f"{source}: {kind} is not a kind citebot reads; send {KINDS} "
+                           "(the source's suffix says which)")
     if suffix in HTML_SUFFIXES:
         return html_text(data, source)
     if suffix in PDF_SUFFIXES:

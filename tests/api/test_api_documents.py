@@ -151,7 +151,11 @@ def test_multipart_upload(make_client: Callable[..., TestClient]) -> None:
      ({"source": "../a.txt"}, {"file": ("a.txt", b"text")}, "source: '../a.txt' is not a"),
      ({"title": "no file"}, {"other": ("a.txt", b"text")}, "file: upload the document as a"),
      ({}, {"file": ("", b"text")}, "file: upload the document as a file (with a filename)"),
-     ({}, {"file": ("..", b"text")}, "source: '..' is not a relative path")],
+     ({}, {"file": ("..", b"text")}, "source: '..' is not a relative path"),
+     ({}, {"file": ("a.docx", b"PK\x03\x04 zip")},
+      "a.docx: a .docx file is not a kind citebot reads; send .txt, .md, .html, .htm or .pdf"),
+     ({"source": "notes/a"}, {"file": ("a.txt", b"text")},
+      "notes/a: a file without a suffix is not a kind citebot reads")],
 )
 def test_bad_uploads_are_422_naming_the_problem(
     make_client: Callable[..., TestClient], data: dict[str, str],
