@@ -320,3 +320,23 @@ def test_the_page_sends_at_most_twenty_earlier_turns(page: Callable[..., WebDriv
     sent = driver.execute_script("return window.sent;")
     assert [len(s["history"]) for s in sent] == [*range(21), 20, 20]
     assert sent[-1]["history"][0]["question"] == "Question 2?"
+
+
+def test_a_bracketed_number_in_a_cited_sentence_is_not_a_marker(
+    page: Callable[..., WebDriver], make_bot: Callable[..., Citebot], tmp_path: Path
+) -> None:
+    bot = make_bot(corpus_dir=tmp_path / "corpus")
+    bot.add_document("wiki.txt", "The Zorblat festival is held every July in Quenton [2]. "
+                                 "The Zorblat festival in Quenton draws 4,000 visitors [1].")
+    with serve(bot) as base:
+        driver = page(base)
+        turn = ask(driver, "What is the Zorblat festival in Quenton?")
+        cited = citations(turn)
+        shown = turn.find_element(By.CSS_SELECTOR, ":scope > p")
+        assert len(cited) == 2 and "[2]." in cited[0].text and "[1]." in cited[1].text
+        markers = shown.find_elements(By.CSS_SELECTOR, "button.marker")
+        assert [m.text for m in markers] == ["[1]", "[2]"]  # not the sentences' own [2], [1]
+        answer = bot.ask("What is the Zorblat festival in Quenton?").answer
+        assert shown.get_property("textContent") == answer  # the same text, markers and all
+        markers[1].click()
+        assert shown_passage(driver)[2] == cited[1].text
