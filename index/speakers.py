@@ -209,7 +209,10 @@ def _reported(lead: str, quoted: bool = False) -> _Subject | None:
             return _first_subject(toks[:k])
         if low in _VERBS and toks[k].text.islower():
             after = {t.low for t in toks[k + 1 :]}
-            if quoted or not after or "that" in after or toks[-1].text in ",:":
+            # "X said, …" or "X said: …": the verb right before the closing mark; a comma
+            # further on ends some other clause ("China and Russia maintain close ties, …")
+            says = k == len(toks) - 2 and toks[-1].text in ",:"
+            if quoted or not after or "that" in after or says:
                 return _subject_before(toks, k) or _subject_after(toks, k)
     if according:
         return _parse_subject(_tokens(according.group(1)))

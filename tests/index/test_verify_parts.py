@@ -139,6 +139,8 @@ def test_attribution_patterns(text: str, speaker: str) -> None:
         "We will win the vote, the paper wrote in an editorial nobody signed",
         "“We will win.” He left the room.",  # a new sentence, not an attribution
         "The crowd cheered. “We will win,” he said.",  # nobody named to resolve "he"
+        # a speech verb ("maintain") in another clause: not "said by Russia"
+        "Though China and Russia maintain close ties, We will win the argument, it seems.",
     ],
 )
 def test_no_speaker_when_none_is_named(text: str) -> None:
