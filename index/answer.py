@@ -60,7 +60,9 @@ def named(question: str) -> list[str]:
         for i, word in enumerate(_NAMED.findall(clause)):
             word = re.sub(r"[’']s$", "", word)
             if word.lower() in _STOP or re.match(r"i[’']", word, re.IGNORECASE):
-                shouting |= i > 0 and word[0].isupper()  # "Who", "Did", "I'd" start none
+                # small words ("who", "did", "I'd") name nothing; capitalised inside a
+                # clause, they mean the capitals are typography, not names
+                shouting |= i > 0 and word[0].isupper()
                 continue
             if any(ch.isdigit() for ch in word):
                 found.append((word, True))

@@ -241,7 +241,7 @@ class Store:
         return got["ids"], got["documents"]
 
     def chunk_ids(self) -> list[str]:
-        """Every stored chunk's id; without the texts a tenth of ``all_chunks``' time."""
+        """Every stored chunk's id (no text: what a BM25 rebuild checks its cache against)."""
         return _get_all(self.chunks, [])["ids"]
 
     def chunk_texts(self, ids: Sequence[str]) -> dict[str, str]:
