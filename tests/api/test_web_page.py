@@ -127,6 +127,17 @@ def page(browser: WebDriver) -> Iterator[Callable[..., WebDriver]]:
     assert [m for m in severe if not any(x in m for x in expected)] == []
 
 
+
+@contextmanager
+def serving_one(make_bot: Callable[..., Citebot], tmp_path: Path, source: str,
+                text: str) -> Iterator[tuple[Citebot, str]]:
+    """A fresh store holding one document, served; the bot and its URL."""
+    bot = make_bot(corpus_dir=tmp_path / "corpus")
+    bot.add_document(source, text)
+    with serve(bot) as base:
+        yield bot, base
+
+
 def ask(driver: WebDriver, question: str | None) -> WebElement:
     """Type ``question`` (None: ask what the box holds), press Ask, wait for the answer (or
     the error); the new turn."""
@@ -267,10 +278,9 @@ def test_server_error_is_shown_in_the_turn(page: Callable[..., WebDriver], url: 
 
 def test_corpus_html_is_shown_as_text(page: Callable[..., WebDriver],
                                       make_bot: Callable[..., Citebot], tmp_path: Path) -> None:
-    bot = make_bot(corpus_dir=tmp_path / "corpus")
-    bot.add_document("x.txt", "The <b>bold</b> claim about <script>alert(1)</script> wombats "
-                              "<img src=x onerror=alert(2)> is here.\nWombats dig burrows.")
-    with serve(bot) as base:
+    with serving_one(make_bot, tmp_path, "x.txt",
+                     "The <b>bold</b> claim about <script>alert(1)</script> wombats "
+                     "<img src=x onerror=alert(2)> is here.\nWombats dig burrows.") as (_, base):
         driver = page(base)
         turn = ask(driver, "What is the bold claim about wombats?")
         cited = citations(turn)
@@ -291,9 +301,8 @@ def test_corpus_html_is_shown_as_text(page: Callable[..., WebDriver],
 def test_a_citation_to_a_since_replaced_document_says_so(
     page: Callable[..., WebDriver], make_bot: Callable[..., Citebot], tmp_path: Path
 ) -> None:
-    bot = make_bot(corpus_dir=tmp_path / "corpus")
-    bot.add_document("x.txt", "Wombats dig burrows at night. Quokkas smile in the daytime.")
-    with serve(bot) as base:
+    with serving_one(make_bot, tmp_path, "x.txt",
+                     "Wombats dig burrows at night. Quokkas smile in the daytime.") as (bot, base):
         driver = page(base)
         cited = citations(ask(driver, "When do wombats dig burrows?"))
         assert cited and cited[0].source == "x.txt"
@@ -325,10 +334,9 @@ def test_the_page_sends_at_most_twenty_earlier_turns(page: Callable[..., WebDriv
 def test_a_bracketed_number_in_a_cited_sentence_is_not_a_marker(
     page: Callable[..., WebDriver], make_bot: Callable[..., Citebot], tmp_path: Path
 ) -> None:
-    bot = make_bot(corpus_dir=tmp_path / "corpus")
-    bot.add_document("wiki.txt", "The Zorblat festival is held every July in Quenton [2]. "
-                                 "The Zorblat festival in Quenton draws 4,000 visitors [1].")
-    with serve(bot) as base:
+    with serving_one(make_bot, tmp_path, "wiki.txt",
+                     "The Zorblat festival is held every July in Quenton [2]. "
+                     "The Zorblat festival in Quenton draws 4,000 visitors [1].") as (bot, base):
         driver = page(base)
         turn = ask(driver, "What is the Zorblat festival in Quenton?")
         cited = citations(turn)
