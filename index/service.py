@@ -80,7 +80,7 @@ class Citebot:
     def add_document(self, source: str, text: str | bytes, **meta: str | None) -> DocumentMeta:
         """Add or replace one document; it is answerable when this returns."""
         source = _check_source(source)
-        found = read(text, source)  # bytes: .html/.htm/.pdf extracted, else strict UTF-8
+        found = read(text, source)  # bytes: read by the source's suffix (an unknown one is refused)
         text = valid_unicode(found.text, "document text")
         if not text.strip():
             raise InvalidInput(f"{source}: the document is empty; send its text")
