@@ -19,18 +19,16 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from pathlib import Path
 
 import anyio
+from citebot.api import ask, documents, errors, health, verify
+from citebot.api.limits import BodyLimit
+from citebot.api.routing import CheckedBodyRoute
+from citebot.api.state import AppState
+from citebot.index import offline  # noqa: F401  (before anything imports transformers)
+from citebot.index.service import Citebot
+from citebot.index.settings import Settings, get_settings
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
-
-from index import offline  # noqa: F401  (before anything imports transformers)
-from index.service import Citebot
-from index.settings import Settings, get_settings
-
-from . import ask, documents, errors, health, verify
-from .limits import BodyLimit
-from .routing import CheckedBodyRoute
-from .state import AppState
 
 log = logging.getLogger("citebot.api")
 STATIC = Path(__file__).parent / "static"

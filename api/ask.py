@@ -3,15 +3,13 @@
 from functools import partial
 
 import anyio
+from citebot.api.deps import CitebotDep
+from citebot.api.errors import error_responses
+from citebot.api.routing import CheckedBodyRoute
+from citebot.api.schemas import ask_request
+from citebot.index.models import Answer, Turn
+from citebot.index.settings import Settings
 from fastapi import APIRouter
-
-from index.models import Answer, Turn
-from index.settings import Settings
-
-from .deps import CitebotDep
-from .errors import error_responses
-from .routing import CheckedBodyRoute
-from .schemas import ask_request
 
 
 def router(settings: Settings) -> APIRouter:

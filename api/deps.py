@@ -3,13 +3,11 @@
 import hmac
 from typing import Annotated
 
+from citebot.api.state import AppState
+from citebot.index.service import Citebot
+from citebot.index.settings import Settings
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-
-from index.service import Citebot
-from index.settings import Settings
-
-from .state import AppState
 
 RETRY_SECONDS = 5
 

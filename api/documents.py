@@ -5,20 +5,10 @@ from pathlib import PurePosixPath
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
-from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
-
-from index.models import Document, DocumentMeta
-from index.service import Citebot
-from index.settings import Settings
-
-from .deps import CitebotDep, WriterDep
-from .errors import error_responses
-from .routing import CheckedBodyRoute, is_json
-from .schemas import (
+from citebot.api.deps import CitebotDep, WriterDep
+from citebot.api.errors import error_responses
+from citebot.api.routing import CheckedBodyRoute, is_json
+from citebot.api.schemas import (
     SOURCE_EXAMPLE,
     SOURCE_MAX,
     Deleted,
@@ -29,6 +19,14 @@ from .schemas import (
     document_request,
     upload_schema,
 )
+from citebot.index.models import Document, DocumentMeta
+from citebot.index.service import Citebot
+from citebot.index.settings import Settings
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 MAX_PAGE = 100
 SourcePath = Annotated[

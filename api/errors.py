@@ -8,15 +8,19 @@ the same shape.
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from citebot.api.schemas import ErrorBody
+from citebot.index.errors import (
+    CitebotError,
+    DocumentNotFound,
+    EmptyCorpus,
+    InvalidInput,
+    UnreadableFile,
+)
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
-
-from index.errors import CitebotError, DocumentNotFound, EmptyCorpus, InvalidInput, UnreadableFile
-
-from .schemas import ErrorBody
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 STATUS: Mapping[type[CitebotError], int] = {

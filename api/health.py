@@ -1,11 +1,10 @@
 """``/healthz`` (the process answers) and ``/readyz`` (it can answer questions)."""
 
 import anyio
+from citebot.api.deps import StateDep
+from citebot.api.routing import CheckedBodyRoute
+from citebot.api.schemas import Health, Readiness
 from fastapi import APIRouter, Response
-
-from .deps import StateDep
-from .routing import CheckedBodyRoute
-from .schemas import Health, Readiness
 
 router = APIRouter(tags=["health"], route_class=CheckedBodyRoute)
 STORE_TIMEOUT = 5.0  # seconds; a Chroma server that does not answer by then is unreachable

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from typing import Literal
 
-from index.service import Citebot
-from index.settings import Settings
+from citebot.index.service import Citebot
+from citebot.index.settings import Settings
 
 Status = Literal["starting", "ready", "failed"]
 

@@ -4,16 +4,14 @@ from functools import partial
 from typing import Any
 
 import anyio
+from citebot.api.deps import CitebotDep
+from citebot.api.errors import error_responses
+from citebot.api.routing import CheckedBodyRoute
+from citebot.api.schemas import verify_request
+from citebot.index.models import Verdict
+from citebot.index.settings import Settings
+from citebot.index.verify.claimreview import to_claimreview
 from fastapi import APIRouter
-
-from index.claimreview import to_claimreview
-from index.models import Verdict
-from index.settings import Settings
-
-from .deps import CitebotDep
-from .errors import error_responses
-from .routing import CheckedBodyRoute
-from .schemas import verify_request
 
 
 class VerifyResponse(Verdict):

@@ -52,12 +52,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index import offline  # noqa: E402, F401
-from index.chunking import chunk  # noqa: E402
-from index.embedder import Embedder, Precision, quantise_int8  # noqa: E402
-from index.loader import make_document  # noqa: E402
-from index.models import Chunk  # noqa: E402
-from index.settings import Settings  # noqa: E402
+from citebot.index import offline  # noqa: E402, F401
+from citebot.index.embed.embedder import Embedder, Precision, quantise_int8  # noqa: E402
+from citebot.index.ingest.chunking import chunk  # noqa: E402
+from citebot.index.ingest.loader import make_document  # noqa: E402
+from citebot.index.models import Chunk  # noqa: E402
+from citebot.index.settings import Settings  # noqa: E402
 
 BBC = ROOT.parent / "shared" / "datasets" / "bbc"
 SCIFACT = ROOT.parent / "shared" / "datasets" / "scifact"
@@ -243,9 +243,9 @@ def print_throughput(meta: dict[str, Any], rows: dict[str, Any]) -> None:
 
 
 def scifact(root: Path, variant: str, split: str) -> dict[str, Any]:
-    from index import beir
-    from index.evaluate import eval_bot, evaluate_beir, ingest_beir
-    from index.service import Citebot
+    from citebot.evaluate import beir
+    from citebot.evaluate.runs import eval_bot, evaluate_beir, ingest_beir
+    from citebot.index.service import Citebot
 
     data = root / variant.replace(" ", "_")  # eval_bot's collection key knows no variant
     settings = Settings(data_dir=data)

@@ -38,13 +38,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index import beir, offline  # noqa: E402, F401
-from index.evaluate import METRICS, documents_ranked, eval_bot, ingest_beir, mean, score  # noqa: E402
-from index.ingest import Ingestor  # noqa: E402
-from index.lexical import tokenize  # noqa: E402
-from index.models import Chunk, ScoredChunk  # noqa: E402
-from index.service import Citebot  # noqa: E402
-from index.settings import Settings  # noqa: E402
+from citebot.evaluate import beir  # noqa: E402
+from citebot.evaluate.runs import METRICS, documents_ranked, eval_bot, ingest_beir, mean, score  # noqa: E402
+from citebot.index import offline  # noqa: E402, F401
+from citebot.index.ingest.pipeline import Ingestor  # noqa: E402
+from citebot.index.models import Chunk, ScoredChunk  # noqa: E402
+from citebot.index.service import Citebot  # noqa: E402
+from citebot.index.settings import Settings  # noqa: E402
+from citebot.index.store.lexical import tokenize  # noqa: E402
 
 SCIFACT = ROOT.parent / "shared" / "datasets" / "scifact"
 

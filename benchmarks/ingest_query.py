@@ -220,8 +220,8 @@ def _count(counter: Any, texts: list[str]) -> list[int]:
 def run_citebot(corpus: Path, data: Path, warm: list[str], timed: list[str],
                 profile: bool, profile_ingest: bool, precision: str) -> dict[str, Any]:
     t = time.perf_counter()
-    from index.service import Citebot
-    from index.settings import Settings
+    from citebot.index.service import Citebot
+    from citebot.index.settings import Settings
 
     imported = time.perf_counter() - t
     settings = Settings(_env_file=None, data_dir=data, corpus_dir=corpus,  # type: ignore[call-arg]
@@ -276,6 +276,7 @@ def run_default(corpus: Path, data: Path, warm: list[str], timed: list[str],
     t = time.perf_counter()
     import chromadb
     from chromadb.config import Settings as ChromaSettings
+    from citebot.index.settings import default_model
     from llama_index.core import (
         Settings,
         SimpleDirectoryReader,
@@ -286,8 +287,6 @@ def run_default(corpus: Path, data: Path, warm: list[str], timed: list[str],
     from llama_index.core.schema import MetadataMode
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from llama_index.vector_stores.chroma import ChromaVectorStore
-
-    from index.settings import default_model
 
     imported = time.perf_counter() - t
     Settings.llm = None  # MockLLM: nothing reaches for OpenAI
@@ -320,7 +319,7 @@ def run_default(corpus: Path, data: Path, warm: list[str], timed: list[str],
     rss_peak = _rss_mb()
     nodes = vector_store.get_nodes(None)
     used = chosen or Settings.transformations[0]
-    from index.embedder import Embedder
+    from citebot.index.embed.embedder import Embedder
 
     count = Embedder(default_model()).count_tokens  # after the RSS reading: a second model
     seen, truncated = _seen_tokens(
@@ -442,8 +441,8 @@ def first_start(corpus: Path, data: Path, precision: str) -> dict[str, Any]:
     """citebot's first start on a fresh data folder, in a process of its own: it does
     one-off work cached there (exporting the model to ONNX) that later starts skip, and that
     would otherwise inflate the measured process's memory."""
-    from index.service import Citebot
-    from index.settings import Settings
+    from citebot.index.service import Citebot
+    from citebot.index.settings import Settings
 
     settings = Settings(_env_file=None, data_dir=data, corpus_dir=corpus,  # type: ignore[call-arg]
                         embed_precision=precision)

@@ -39,13 +39,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.chunking import sentences  # noqa: E402
-from index.loader import lines  # noqa: E402
-from index.models import Document  # noqa: E402
-from index.quotes import Words  # noqa: E402
-from index.service import Citebot  # noqa: E402
-from index.settings import Settings  # noqa: E402
-from index.verify import judge  # noqa: E402
+from citebot.index.ingest.chunking import sentences  # noqa: E402
+from citebot.index.ingest.loader import lines  # noqa: E402
+from citebot.index.models import Document  # noqa: E402
+from citebot.index.service import Citebot  # noqa: E402
+from citebot.index.settings import Settings  # noqa: E402
+from citebot.index.text.words import Words  # noqa: E402
+from citebot.index.verify.verdicts import judge  # noqa: E402
 
 SAMPLE = ROOT / "corpus"
 BBC = ROOT.parent / "shared" / "datasets" / "bbc"
@@ -191,8 +191,8 @@ def main() -> None:
 
 def _bbc_texts(n: int, seed: int) -> list[Document]:
     """A few BBC articles read from disk: quotes that are absent from the sample corpus."""
-    from index.errors import CitebotError
-    from index.loader import discover, load
+    from citebot.index.errors import CitebotError
+    from citebot.index.ingest.loader import discover, load
 
     files = random.Random(seed).sample(discover([BBC]), n)
     docs = []

@@ -19,6 +19,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
+from citebot.bot import handlers, render
+from citebot.bot.access import Allowlist, RateLimit
+from citebot.index.errors import CitebotError
+from citebot.index.service import Citebot
+from citebot.index.settings import Settings
 from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -32,13 +37,6 @@ from telegram.ext import (
     PicklePersistence,
     filters,
 )
-
-from index.errors import CitebotError
-from index.service import Citebot
-from index.settings import Settings
-
-from . import handlers, render
-from .access import Allowlist, RateLimit
 
 log = logging.getLogger("citebot.telegram")
 

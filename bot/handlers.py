@@ -13,18 +13,16 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
 
+from citebot.bot import parse, render
+from citebot.bot.access import Allowlist, RateLimit
+from citebot.index.errors import CitebotError
+from citebot.index.models import Turn
+from citebot.index.service import Citebot
+from citebot.index.settings import Settings
 from telegram import Chat, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
-
-from index.errors import CitebotError
-from index.models import Turn
-from index.service import Citebot
-from index.settings import Settings
-
-from . import parse, render
-from .access import Allowlist, RateLimit
 
 log = logging.getLogger("citebot.telegram")
 

@@ -1,3 +1,3 @@
-from .cli import main
+from citebot.cli.main import main
 
 raise SystemExit(main())

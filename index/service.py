@@ -6,20 +6,20 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import offline  # noqa: F401
-from .answer import candidates, compose, terms, unmentioned
-from .checks import valid_unicode
-from .embedder import Embedder
-from .errors import InvalidInput
-from .followup import contextualize
-from .ingest import Ingestor, Progress
-from .lexical import LexicalIndex
-from .loader import make_document, read
-from .models import Answer, Document, DocumentMeta, IngestReport, Turn, Verdict
-from .retrieve import Retriever
-from .settings import Settings
-from .store import Store, connect
-from .verify import check_quote, verify_quote
+from citebot.index import offline  # noqa: F401
+from citebot.index.ask.answer import candidates, compose, terms, unmentioned
+from citebot.index.ask.followup import contextualize
+from citebot.index.ask.retrieve import Retriever
+from citebot.index.embed.embedder import Embedder
+from citebot.index.errors import InvalidInput
+from citebot.index.ingest.loader import make_document, read
+from citebot.index.ingest.pipeline import Ingestor, Progress
+from citebot.index.models import Answer, Document, DocumentMeta, IngestReport, Turn, Verdict
+from citebot.index.settings import Settings
+from citebot.index.store.chroma import Store, connect
+from citebot.index.store.lexical import LexicalIndex
+from citebot.index.text.checks import valid_unicode
+from citebot.index.verify.verdicts import check_quote, verify_quote
 
 
 class Citebot:

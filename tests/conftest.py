@@ -5,11 +5,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from index import offline  # noqa: F401
-from index.embedder import Embedder
-from index.service import Citebot
-from index.settings import Settings, default_model
+from citebot.index import offline  # noqa: F401
+from citebot.index.embed.embedder import Embedder
+from citebot.index.service import Citebot
+from citebot.index.settings import Settings, default_model
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

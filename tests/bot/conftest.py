@@ -5,9 +5,7 @@ from pathlib import Path
 
 import pytest
 
-# tests/bot has no __init__.py (a package here would be named "bot" and shadow the real
-# one), so pytest's default "prepend" import mode puts this directory on sys.path.
-from fake_bot_api import FakeBotApi
+from tests.bot.fake_bot_api import FakeBotApi
 
 
 @pytest.fixture(autouse=True)

@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fake_bot_api import FakeBotApi
 from telegram import Bot, Message, MessageEntity, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, EndPointNotFound, InvalidToken, RetryAfter
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+
+from tests.bot.fake_bot_api import FakeBotApi
 
 USER = 4242
 GROUP = -1001234567890

@@ -1,0 +1,1 @@
+"""The ``citebot`` command: one module per subcommand; ``main`` wires them."""

@@ -1,0 +1,65 @@
+"""``citebot serve``: the HTTP API and its web page on uvicorn (and the Telegram bot, when
+CITEBOT_TELEGRAM_TOKEN or TELEGRAM_BOT_TOKEN is set).
+
+On start it indexes ``corpus/`` (CITEBOT_CORPUS_DIR) when the store is empty, then prints a
+``curl`` command to try. The embedded Chroma store belongs to one process: run one server,
+or point every process at a Chroma server (CITEBOT_CHROMA_HOST).
+
+Examples:
+    citebot serve
+    CITEBOT_API_KEY=secret citebot serve --host 0.0.0.0 --port 8080
+"""
+
+import argparse
+import json
+import shlex
+from functools import partial
+
+from citebot.index.service import Citebot
+
+EXAMPLE_QUESTION = "Who summoned the Chinese ambassador?"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    serve = sub.add_parser("serve", help="run the HTTP API and web page (uvicorn)",
+                           description=__doc__,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    serve.add_argument("--host", help="interface to listen on (CITEBOT_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (CITEBOT_PORT, 8000)")
+    serve.set_defaults(run=run)
+
+
+def curl_example(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    body = json.dumps({"question": EXAMPLE_QUESTION})
+    return (f"curl -s http://{shown}:{port}/v1/ask -H 'Content-Type: application/json' "
+            f"-d {shlex.quote(body)}")
+
+
+def prepare(bot: Citebot, *, host: str, port: int) -> None:
+    """Runs in the server's startup thread, after the model is loaded."""
+    if bot.store.count() == 0:
+        print(f"Indexing {bot.settings.corpus_dir} (the store is empty)…", flush=True)
+        report = bot.ingest()
+        for problem in report.problems:
+            print(f"skipped: {problem}", flush=True)
+        print(report.summary(), flush=True)
+    print(f"citebot is ready at http://{host}:{port}/ — try:\n  {curl_example(host, port)}",
+          flush=True)
+
+
+def run(bot: Citebot, args: argparse.Namespace) -> int:
+    """citebot serve [--host 127.0.0.1] [--port 8000]"""
+    import uvicorn
+    from citebot.api.app import create_app
+    from citebot.bot.app import companion as telegram_companion
+
+    host = args.host or bot.settings.host
+    port = bot.settings.port if args.port is None else args.port
+    app = create_app(
+        bot.settings, bot, prepare=partial(prepare, host=host, port=port),
+        # the Telegram bot shares this process, its model and its store when a token is set
+        companions=(telegram_companion,) if bot.settings.telegram_token else (),
+    )
+    uvicorn.run(app, host=host, port=port)
+    return 0

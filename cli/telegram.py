@@ -1,0 +1,56 @@
+"""``citebot telegram``: run the Telegram bot on its own.
+
+The token comes from TELEGRAM_BOT_TOKEN (or CITEBOT_TELEGRAM_TOKEN); create a bot with
+@BotFather to get one. Long polling by default; set CITEBOT_TELEGRAM_WEBHOOK_URL and
+CITEBOT_TELEGRAM_WEBHOOK_SECRET for a webhook. An embedded Chroma store belongs to one
+process: run the bot inside `citebot serve` instead (it starts when a token is set), or
+point both at a Chroma server (CITEBOT_CHROMA_HOST), or keep the corpus read-only.
+
+Examples:
+    TELEGRAM_BOT_TOKEN=123456:ABC... citebot telegram
+"""
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from citebot.index.service import Citebot
+from telegram.error import InvalidToken, NetworkError
+
+log = logging.getLogger("citebot.telegram")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    telegram = sub.add_parser("telegram", help="run the Telegram bot (long polling or webhook)",
+                              description=__doc__,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    telegram.set_defaults(run=run)
+
+
+def run(bot: Citebot, args: argparse.Namespace) -> int:
+    """citebot telegram"""
+    from citebot.bot.app import build_application, check_token
+    from citebot.bot.app import run as run_bot
+
+    app = build_application(bot.settings, bot)  # raises NotConfigured without a token
+    try:
+        username = asyncio.run(check_token(bot.settings))
+    except InvalidToken as e:
+        print(f"citebot: Telegram refused the bot token ({e}); check TELEGRAM_BOT_TOKEN",
+              file=sys.stderr)
+        return 2
+    except NetworkError as e:
+        print(f"citebot: could not reach the Bot API at {bot.settings.telegram_api_url} ({e}); "
+              "check the network or CITEBOT_TELEGRAM_API_URL", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per long poll
+    log.info("starting @%s: loading the model and opening the store", username)
+    bot.warm_up()
+    if bot.store.count() == 0:
+        log.warning("no documents are indexed: run `citebot ingest` (the bot answers "
+                    "'found nothing' until then)")
+    run_bot(app, bot.settings)
+    return 0

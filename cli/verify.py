@@ -1,0 +1,60 @@
+"""``citebot verify``: check a quote against the corpus.
+
+Examples:
+    citebot verify "The Chinese side has never provided lethal weapons" --speaker "Lin Jian"
+    citebot verify "Our military captured three Chinese citizens" --json
+    citebot verify "…stole these technologies." --format claimreview
+"""
+
+import argparse
+import json
+
+from citebot.index.models import Verdict
+from citebot.index.service import Citebot
+from citebot.index.verify.claimreview import EXPLANATIONS, to_claimreview
+from citebot.index.verify.verdicts import check_quote
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("verify", help="check a quote: verified, unattributed, altered, "
+                       "misattributed or not found", description=__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("quote", help="the words to check (quotation marks and ellipses are fine)")
+    p.add_argument("--speaker", help="who is said to have said it, e.g. 'Zelensky'")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    out.add_argument("--format", choices=["text", "json", "claimreview"], default="text",
+                     help="text (default), json, or schema.org ClaimReview JSON-LD")
+    p.set_defaults(run=run)
+
+
+def run(bot: Citebot, args: argparse.Namespace) -> int:
+    from citebot.cli.main import require_index  # (cli imports this module to build its parser)
+
+    check_quote(args.quote, args.speaker, bot.settings.max_question_chars)  # input first
+    require_index(bot)
+    verdict = bot.verify(args.quote, args.speaker)
+    fmt = "json" if args.json else args.format
+    if fmt == "json":
+        print(verdict.model_dump_json(indent=2))
+    elif fmt == "claimreview":
+        print(json.dumps(to_claimreview(verdict), indent=2, ensure_ascii=False))
+    else:
+        print(render(verdict))
+    return 0
+
+
+def render(verdict: Verdict) -> str:
+    """The verdict, then each match: where, who said it, the words, what changed."""
+    name = verdict.verdict.replace("_", " ").upper()
+    lines = [f"{name}: {EXPLANATIONS[verdict.verdict]}"]
+    for n, m in enumerate(verdict.matches, start=1):
+        where = f"{m.title} ({m.source})" if m.title else m.source
+        said = f", said by {m.speaker}" if m.speaker else ", no speaker named"
+        lines += ["", f"[{n}] {where}, characters {m.start}-{m.end}{said}, "
+                      f"similarity {m.similarity:.2f}", f"    “{m.text}”"]
+        if m.differences:
+            lines.append(f"    changes: {'; '.join(m.differences)}")
+        if m.url:
+            lines.append(f"    {m.url}")
+    return "\n".join(lines)

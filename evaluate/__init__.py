@@ -1,0 +1,1 @@
+"""Evaluation: BEIR retrieval scores and question files, run through the core's facade."""

@@ -1,0 +1,1 @@
+"""Ask: retrieve chunks for a question (and its follow-ups), then compose a cited answer."""

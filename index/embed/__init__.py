@@ -1,0 +1,1 @@
+"""Embed: the sentence-transformers model (ONNX or torch) turning text into vectors."""

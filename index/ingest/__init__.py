@@ -1,0 +1,1 @@
+"""Ingest: files to documents (read, extract), documents to chunks, chunks into the store."""

@@ -1,0 +1,1 @@
+"""Text: the word and sentence units every stage shares (tokens, sentence spans, names)."""

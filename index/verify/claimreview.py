@@ -1,0 +1,67 @@
+"""A ``Verdict`` as schema.org ClaimReview JSON-LD, the markup fact-checkers publish.
+
+Built as a plain dict (the structure is small and fixed) so every surface can serve it:
+the CLI prints it, the HTTP API returns it for ``"format": "claimreview"``.
+"""
+
+from datetime import date
+from typing import Any
+
+from citebot.index.models import Verdict
+
+# the rating scale: how far the corpus bears the quote out
+RATINGS = {"verified": 5, "unattributed": 4, "misattributed": 3, "altered": 2, "not_found": 1}
+EXPLANATIONS = {
+    "verified": "The words are in the archive as quoted.",
+    "unattributed": "The words are in the archive, but it does not say who said them.",
+    "altered": "A close passage is in the archive, but the quote changes its words.",
+    "misattributed": "The words are in the archive, attributed to someone else.",
+    "not_found": "Neither these words nor a close variant are in the archive.",
+}
+
+
+def to_claimreview(
+    verdict: Verdict,
+    *,
+    reviewer: str = "citebot",
+    review_url: str | None = None,
+    published: date | None = None,
+) -> dict[str, Any]:
+    """The ClaimReview for ``verdict``: the claim is the quote as attributed to the speaker
+    (or, if none was given, to whom the archive names), the appearances are the matches."""
+    author = verdict.speaker or next((m.speaker for m in verdict.matches if m.speaker), None)
+    claim: dict[str, Any] = {"@type": "Claim"}
+    if author:
+        claim["author"] = {"@type": "Person", "name": author}
+    appearances = [
+        {
+            "@type": "CreativeWork",
+            **({"url": m.url} if m.url else {}),
+            "name": m.title or m.source,
+            "identifier": f"{m.source}#{m.start}-{m.end}",
+            "text": m.text,
+            **({"author": {"@type": "Person", "name": m.speaker}} if m.speaker else {}),
+        }
+        for m in verdict.matches
+    ]
+    if appearances:
+        claim["appearance"] = appearances
+    review: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "claimReviewed": verdict.quote,
+        "author": {"@type": "Organization", "name": reviewer},
+        "datePublished": (published or date.today()).isoformat(),
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": RATINGS[verdict.verdict],
+            "bestRating": max(RATINGS.values()),
+            "worstRating": min(RATINGS.values()),
+            "alternateName": verdict.verdict,
+            "ratingExplanation": EXPLANATIONS[verdict.verdict],
+        },
+        "itemReviewed": claim,
+    }
+    if review_url:
+        review["url"] = review_url
+    return review

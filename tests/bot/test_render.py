@@ -1,0 +1,193 @@
+"""The pure parts of the bot: message rendering and splitting, input parsing, access rules."""
+
+import asyncio
+import html
+import re
+
+import pytest
+from citebot.bot import parse, render
+from citebot.bot.access import Allowlist, RateLimit
+from citebot.index.models import Answer, Citation, DocumentMeta, Match, Verdict
+
+from tests.bot.fake_bot_api import parse_html
+
+NASTY = "AT&T <b>bold?</b> 1 > 0 & x < y "  # every character Telegram HTML cares about
+
+
+def plain(html_text: str) -> str:
+    """What Telegram shows for ``html_text``; raises if the HTML is invalid."""
+    return parse_html(html_text)[0]
+
+
+def citation(n: int, text: str, title: str | None = "A title") -> Citation:
+    return Citation(n=n, source=f"doc{n}.txt", title=title, start=0, end=len(text), text=text,
+                    score=0.8)
+
+
+# -- splitting ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("limit", [40, 100, 4096])
+def test_split_text_fits_escapes_and_keeps_every_word(limit: int) -> None:
+    text = "\n\n".join(
+        " ".join(f"Sentence {p}.{s} says {NASTY}." for s in range(30)) for p in range(6)
+    )
+    pieces = render.split_text(text, limit)
+    assert all(len(piece) <= limit for piece in pieces)
+    assert (len(pieces) > 1) == (len(html.escape(text, quote=False)) > limit)
+    shown = [plain(piece) for piece in pieces]  # each piece is valid HTML on its own
+    assert " ".join(shown).split() == text.split()
+
+
+def test_split_text_cuts_paragraphs_then_sentences() -> None:
+    first, second = "One. Two & three.", "Four. Five."
+    assert render.split_text(f"{first}\n\n{second}", 24) == ["One. Two &amp; three.", second]
+    assert render.split_text("One. Two. Three.", 10) == ["One. Two.", "Three."]
+
+
+def test_split_text_never_halves_an_entity() -> None:
+    pieces = render.split_text("&" * 10, 7)  # no spaces: cut between characters
+    assert pieces == ["&amp;"] * 10  # two would be 10 characters of HTML
+
+
+def test_pack_keeps_blocks_whole() -> None:
+    blocks = [f"<b>[{n}]</b> <blockquote>{'x' * 30}</blockquote>" for n in range(10)]
+    messages = render.pack(blocks, limit=150)
+    assert all(len(m) <= 150 for m in messages)
+    assert "\n\n".join(messages) == "\n\n".join(blocks)
+    for m in messages:
+        plain(m)
+    with pytest.raises(ValueError, match="cannot fit"):
+        render.pack(["y" * 151], limit=150)
+
+
+# -- answers, verdicts, sources ------------------------------------------------------------
+
+
+def test_answer_is_escaped_with_verbatim_excerpts() -> None:
+    long = "The spokesman said “" + "very " * 100 + "much” & more <here>."
+    answer = Answer(question="q", answer=f"{NASTY} [1] Second. [2]", found=True,
+                    citations=[citation(1, NASTY), citation(2, long, title=None)])
+    [message] = render.answer_messages(answer)
+    shown = plain(message)
+    assert shown.startswith(f"{NASTY} [1] Second. [2]")
+    assert "[1] A title (doc1.txt)" in shown and "[2] doc2.txt" in shown
+    excerpt = render.shorten(long, render.EXCERPT_CHARS)
+    assert excerpt.endswith("…") and len(excerpt) <= render.EXCERPT_CHARS
+    assert long.startswith(excerpt[:-1])  # verbatim: a prefix of the cited text
+    assert excerpt in shown
+
+
+def test_long_answer_splits_between_citations() -> None:
+    sentence = "Foreign Ministry spokesman Lin Jian said “never” & meant it. "
+    cites = [citation(n, sentence * 5) for n in range(1, 11)]
+    answer = Answer(question="q", answer=sentence * 80, citations=cites, found=True)
+    messages = render.answer_messages(answer)
+    assert len(messages) >= 3
+    assert all(len(m) <= render.MAX_MESSAGE for m in messages)
+    shown = [plain(m) for m in messages]
+    for n in range(1, 11):
+        holding = [s for s in shown if f"[{n}] A title (doc{n}.txt)" in s]
+        assert len(holding) == 1 and render.shorten(cites[n - 1].text, 300) in holding[0]
+
+
+def test_not_found_answer_is_one_plain_message() -> None:
+    answer = Answer(question="q", answer="I found nothing in the corpus.", citations=[],
+                    found=False)
+    assert render.answer_messages(answer) == ["I found nothing in the corpus."]
+
+
+def test_verdict_rendering() -> None:
+    match = Match(source="a.txt", title="T & T", start=0, end=10, text="Lin Jian said <x>",
+                  similarity=0.96, speaker="Lin Jian", differences=["- lethal", "two → three"],
+                  url="https://example.org/a?x=1&y=2#:~:text=Lin")
+    verdict = Verdict(quote="never <provided> weapons", speaker="Zelenskyy",
+                      verdict="misattributed", matches=[match])
+    [message] = render.verdict_messages(verdict)
+    text, entities = parse_html(message)
+    assert text.startswith("⚠️ Misattributed.")
+    assert "“never <provided> weapons” — Zelenskyy" in text
+    assert "[1] T & T (a.txt), similarity 0.96" in text
+    assert "Said by: Lin Jian" in text and "Changes: - lethal; two → three" in text
+    link = next(e for e in entities if e["type"] == "text_link")
+    assert link["url"] == match.url
+    for kind, word in (("verified", "Verified."), ("altered", "Altered."),
+                       ("not_found", "Not found."), ("unattributed", "Speaker not confirmed.")):
+        [only] = render.verdict_messages(Verdict(quote="q", verdict=kind))
+        headline, *rest = plain(only).splitlines()
+        assert word in headline and rest == ["“q”"]
+
+
+def test_sources_are_paged_and_split() -> None:
+    metas = [DocumentMeta(source=f"{n:03}.txt", title="Title " + "word " * 60, hash="h",
+                          chars=1000 + n, outlet="Outlet & Co") for n in range(120)]
+    page = render.sources_messages(metas[:50], 1, total=120)
+    assert len(page) > 1 and all(len(m) <= render.MAX_MESSAGE for m in page)
+    shown = "\n".join(plain(m) for m in page)
+    assert shown.startswith("120 documents (page 1 of 3)")
+    assert [int(n) for n in re.findall(r"^(\d+)\. ", shown, re.M)] == list(range(1, 51))
+    assert shown.rstrip().endswith("More: /sources 2")
+    last = "\n".join(plain(m) for m in render.sources_messages(metas[100:], 3, total=120))
+    assert "101. " in last and "More:" not in last
+    assert render.sources_messages([], 1, total=0) == [render.NO_DOCUMENTS]
+
+
+def test_fixed_texts_are_valid_html() -> None:
+    for text in (render.HELP, render.ASK_USAGE, render.VERIFY_USAGE, render.NO_WORDS,
+                 render.UNKNOWN_COMMAND, render.NOT_ALLOWED, render.RESET_DONE, render.FAILED,
+                 render.rate_limited(7), render.no_such_page(9, 10),
+                 render.problem("the question is <10,000> characters & too long")):
+        assert plain(text)
+
+
+# -- parsing -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "speaker"),
+    [
+        ("“We never did” — Lin Jian", "We never did", "Lin Jian"),
+        ('"We never did" – Lin Jian', "We never did", "Lin Jian"),
+        ('"We never did" - Lin Jian.', "We never did", "Lin Jian"),
+        ('"We never did" by Lin Jian', "We never did", "Lin Jian"),
+        ("«We never did», Lin Jian", "We never did", "Lin Jian"),
+        ("“We never did”", "We never did", None),
+        ("“He said “no” twice”", "He said “no” twice", None),
+        ("We never did — Lin Jian", "We never did", "Lin Jian"),
+        ("supplied by Russia", "supplied by Russia", None),
+        ("  ", "", None),
+    ],
+)
+def test_quote_and_speaker(text: str, quote: str, speaker: str | None) -> None:
+    assert parse.quote_and_speaker(text) == (quote, speaker)
+
+
+def test_command_argument_mentions_and_words() -> None:
+    assert parse.command_argument("/ask@citebot_bot  Who is it?\n") == "Who is it?"
+    assert parse.command_argument("/ask") == ""
+    assert parse.strip_mention("@CiteBot_Bot, who is it?", "citebot_bot") == "who is it?"
+    assert parse.strip_mention("Tell me @citebot_bot who", "citebot_bot") == "Tell me   who"
+    assert not parse.has_words("🙂🙂 ?!")
+    assert parse.has_words("Wer ist Lin Jian?") and parse.has_words("2024")
+
+
+# -- access ------------------------------------------------------------------------------
+
+
+def test_allowlist() -> None:
+    assert Allowlist([]).allows(1, 1)
+    listed = Allowlist([7, -100])
+    assert listed.allows(7, 99) and listed.allows(8, -100)
+    assert not listed.allows(8, 8) and not listed.allows(None, None)
+
+
+async def test_rate_limit_warns_once_then_drops_and_refills() -> None:
+    limit = RateLimit(per_minute=600)  # one more every 0.1 s
+    decisions = [await limit.check(1) for _ in range(603)]
+    assert decisions[:600] == ["ok"] * 600
+    assert decisions[600:] == ["warn", "drop", "drop"]
+    assert await limit.check(2) == "ok"  # per user
+    await asyncio.sleep(0.25)
+    assert await limit.check(1) == "ok"
+    decisions = [await limit.check(1) for _ in range(3)]
+    assert "warn" in decisions  # warned again after being let through

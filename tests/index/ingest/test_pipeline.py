@@ -1,0 +1,107 @@
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from citebot.index.embed.embedder import Embedder
+from citebot.index.errors import EmptyCorpus
+from citebot.index.models import Chunk
+from citebot.index.service import Citebot
+
+
+def test_reingest_is_idempotent(make_bot: Callable[..., Citebot], corpus_copy: Path) -> None:
+    bot = make_bot(corpus_dir=corpus_copy)
+    first = bot.ingest()
+    assert (first.added, first.chunks, first.skipped) == (5, first.chunks, 0)
+    assert first.chunks > 5
+    again = bot.ingest()
+    assert (again.added, again.updated, again.unchanged, again.chunks) == (0, 0, 5, 0)
+    assert bot.store.chunks.count() == first.chunks
+
+
+def test_changed_file_replaces_its_chunks_and_prune_removes(
+    make_bot: Callable[..., Citebot], corpus_copy: Path
+) -> None:
+    bot = make_bot(corpus_dir=corpus_copy)
+    bot.ingest()
+    target = corpus_copy / "004_9c1a1810735250cf.txt"
+    target.write_text("Bolivia exports lithium.\nThe lithium reserves are the largest.",
+                      encoding="utf-8")
+    report = bot.ingest()
+    assert (report.updated, report.unchanged) == (1, 4)
+    ids = bot.store.chunks.get(where={"source": target.name})["ids"]
+    assert ids and all(bot.store.hashes()[target.name][:16] in i for i in ids)
+    answer = bot.ask("What does Bolivia export?")
+    assert answer.found and answer.citations[0].source == target.name
+    assert answer.citations[0].text == target.read_text(encoding="utf-8")[
+        answer.citations[0].start : answer.citations[0].end
+    ]
+    (corpus_copy / "000_86393d9dbeceabfc.txt").unlink()
+    assert bot.ingest().removed == 0  # without --prune nothing is dropped
+    pruned = bot.ingest(prune=True)
+    assert pruned.removed == 1
+    assert "000_86393d9dbeceabfc.txt" not in bot.store.hashes()
+    assert not bot.store.chunks.get(where={"source": "000_86393d9dbeceabfc.txt"})["ids"]
+    assert not bot.store.sentences.get(where={"source": "000_86393d9dbeceabfc.txt"})["ids"]
+
+
+def test_non_utf8_file_is_skipped_and_named(
+    make_bot: Callable[..., Citebot], corpus_copy: Path
+) -> None:
+    (corpus_copy / "latin1.txt").write_bytes("Le prix: 5 \xa3".encode("latin-1"))
+    report = make_bot(corpus_dir=corpus_copy).ingest()
+    assert report.added == 5 and report.skipped == 1
+    assert "latin1.txt is not valid UTF-8" in report.problems[0]
+
+
+def test_empty_corpus_is_a_clear_error(make_bot: Callable[..., Citebot], tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(EmptyCorpus, match="no .txt, .md, .html, .htm or .pdf files"):
+        make_bot(corpus_dir=empty).ingest()
+    with pytest.raises(EmptyCorpus, match="does not exist"):
+        make_bot().ingest([tmp_path / "missing"])
+
+
+class FailingEmbedder(Embedder):
+    """The real model, failing on the document whose text contains a marker."""
+
+    def embed_chunks(self, chunks: list[Chunk]) -> tuple[np.ndarray, list[np.ndarray]]:
+        if any("EXPLODE" in c.text for c in chunks):
+            raise RuntimeError("simulated failure while embedding")
+        return super().embed_chunks(chunks)
+
+
+def test_failure_midway_leaves_no_half_document(
+    make_bot: Callable[..., Citebot], corpus_copy: Path, embedder: Embedder
+) -> None:
+    bot = make_bot(corpus_dir=corpus_copy)
+    bot.ingest()
+    before = bot.store.hashes()
+    failing = FailingEmbedder(embedder.model_name)
+    failing.__dict__.update(embedder.__dict__)  # share the loaded model
+    broken = Citebot(bot.settings, embedder=failing)
+    (corpus_copy / "001_7bffb0ae13b85e22.txt").write_text("EXPLODE here.\nAnd more text.")
+    with pytest.raises(RuntimeError):
+        broken.ingest()
+    assert broken.store.hashes() == before  # the old version is still the committed one
+    answer = broken.ask("Who summoned the Chinese ambassador?")
+    assert all("EXPLODE" not in c.text for c in answer.citations)
+
+
+def test_two_folders_with_the_same_file_name_keep_the_first_and_say_so(
+    make_bot: Callable[..., Citebot], tmp_path: Path
+) -> None:
+    for folder, text in (("a", "Apples are red, said farmer Tom Green."),
+                         ("b", "Bananas are yellow, said farmer Ann Blue.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(text, encoding="utf-8")
+    bot = make_bot()
+    report = bot.ingest([tmp_path / "a", tmp_path / "b"])
+    assert (report.added, report.skipped) == (1, 1)
+    assert report.problems == [
+        f"{tmp_path / 'b' / 'x.txt'} has the same source name 'x.txt' as "
+        f"{tmp_path / 'a' / 'x.txt'}, which is indexed under it; give their common parent "
+        "folder so the names differ"
+    ]
+    assert bot.document("x.txt").text.startswith("Apples")

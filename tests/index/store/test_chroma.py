@@ -1,0 +1,120 @@
+"""Store behaviour the ingest tests do not reach: paging, failed commits, duplicates,
+mixed embeddings."""
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from citebot.index.errors import StoreMismatch
+from citebot.index.service import Citebot
+from citebot.index.settings import Settings
+from citebot.index.store.chroma import _BATCH, Store, connect
+
+
+def test_all_chunks_pages_past_one_chroma_call(tmp_path: Path) -> None:
+    store = Store(connect(Settings(data_dir=tmp_path)), "paging", "test vectors")
+    n = _BATCH + 250
+    rng = np.random.default_rng(0)
+    for start in range(0, n, _BATCH):
+        ids = [f"doc@h#{i}" for i in range(start, min(n, start + _BATCH))]
+        store.chunks.add(ids=ids, documents=[f"text {i}" for i in ids],
+                         embeddings=rng.random((len(ids), 4)).tolist())
+    ids, texts = store.all_chunks()
+    assert len(ids) == n == len(set(ids))
+    assert texts[ids.index("doc@h#5100")] == "text doc@h#5100"
+
+
+class _FailingUpsert:
+    """A docs collection whose commit (the upsert) fails: Chroma down mid-ingest."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def upsert(self, **_: Any) -> None:
+        raise RuntimeError("simulated failure while committing")
+
+
+def _stored_versions(bot: Citebot) -> Counter[tuple[str, str]]:
+    got = bot.store.chunks.get(include=["metadatas"])
+    return Counter((m["source"], m["doc_hash"]) for m in got["metadatas"])
+
+
+def test_failed_commit_keeps_old_versions_and_the_retry_cleans_up(
+    make_bot: Callable[..., Citebot], corpus_copy: Path
+) -> None:
+    bot = make_bot(corpus_dir=corpus_copy)
+    bot.ingest()
+    before = bot.store.hashes()
+    for name in ("001_7bffb0ae13b85e22.txt", "003_c2cc60b2651c84c4.txt"):
+        path = corpus_copy / name
+        path.write_text(path.read_text() + "\nA sentence added about zeppelins.\n")
+    broken = Citebot(bot.settings, embedder=bot.embedder)
+    broken.store.docs = _FailingUpsert(broken.store.docs)
+    with pytest.raises(RuntimeError, match="committing"):
+        broken.ingest()
+    assert bot.store.hashes() == before
+    assert len({h for _, h in _stored_versions(bot)}) > len(before)  # the failed try's rows
+    answer = bot.ask("What was said about zeppelins?")
+    assert all("zeppelin" not in c.text for c in answer.citations)
+
+    report = bot.ingest()
+    assert (report.updated, report.unchanged) == (2, 3)
+    after = bot.store.hashes()
+    committed = {(s, h) for s, h in after.items()}
+    stored = _stored_versions(bot)
+    assert set(stored) == committed  # no leftover of the failed try, no superseded version
+    metas = {m.source: m.chunks for m in bot.documents()}
+    assert all(stored[(s, h)] == metas[s] for s, h in committed)
+    assert any("zeppelin" in c.text for c in bot.ask("What was said about zeppelins?").citations)
+
+
+def test_two_files_with_the_same_text_are_kept_apart(
+    make_bot: Callable[..., Citebot], corpus_copy: Path
+) -> None:
+    original = corpus_copy / "000_86393d9dbeceabfc.txt"
+    copy = corpus_copy / "copy_of_000.txt"
+    copy.write_bytes(original.read_bytes())
+    bot = make_bot(corpus_dir=corpus_copy)
+    bot.ingest()
+    hashes = bot.store.hashes()
+    assert hashes[original.name] == hashes[copy.name]
+    copy.write_text(copy.read_text() + "\nAn added closing line.\n")
+    bot.ingest()
+    stored = _stored_versions(bot)
+    chunks = {m.source: m.chunks for m in bot.documents()}
+    assert stored[(original.name, hashes[original.name])] == chunks[original.name]
+    assert stored[(copy.name, bot.store.hashes()[copy.name])] == chunks[copy.name]
+    assert len(stored) == 6  # one version per file
+
+
+def test_a_store_refuses_embeddings_of_another_kind(tmp_path: Path) -> None:
+    client = connect(Settings(data_dir=tmp_path))
+    store = Store(client, "kinds", "all-MiniLM-L6-v2 fp32")
+    Store(client, "kinds", "other-model fp32")  # still empty: it takes the new kind
+    store = Store(client, "kinds", "all-MiniLM-L6-v2 fp32")
+    store.docs.add(ids=["a.txt"], documents=["text"], embeddings=[[1.0]],
+                   metadatas=[{"source": "a.txt", "hash": "h", "chars": 4, "chunks": 0}])
+    assert Store(client, "kinds", "all-MiniLM-L6-v2 fp32").count() == 1
+    with pytest.raises(StoreMismatch, match="holds all-MiniLM-L6-v2 fp32 embeddings, but this "
+                                            "run is configured for all-MiniLM-L6-v2 int8"):
+        Store(client, "kinds", "all-MiniLM-L6-v2 int8")
+    assert Store(client, "kinds2", "all-MiniLM-L6-v2 int8").count() == 0  # another collection
+
+
+def test_a_replaced_document_keeps_none_of_the_old_metadata(
+    make_bot: Callable[..., Citebot]
+) -> None:
+    bot = make_bot()
+    bot.add_document("notes/a.txt", "The council met on Monday. Alpha beta gamma, it said.",
+                     title="First title", url="https://example.org/a", published="2025-01-02")
+    bot.add_document("notes/a.txt", "The council met on Tuesday. Delta epsilon, it said.")
+    meta = bot.document("notes/a.txt").meta
+    assert (meta.title, meta.url, meta.published) == (None, None, None)
+    cited = bot.ask("What did the council say about delta epsilon?").citations
+    assert cited and {c.title for c in cited} == {meta.title}  # answers and records agree
