@@ -19,16 +19,17 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from pathlib import Path
 
 import anyio
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+
 from citebot.api import ask, documents, errors, health, verify
 from citebot.api.limits import BodyLimit
 from citebot.api.routing import CheckedBodyRoute
 from citebot.api.state import AppState
 from citebot.index import offline  # noqa: F401  (before anything imports transformers)
 from citebot.index.service import Citebot
-from citebot.index.settings import Settings, get_settings
-from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse
+from citebot.settings import Settings, get_settings
 
 log = logging.getLogger("citebot.api")
 STATIC = Path(__file__).parent / "static"
@@ -46,7 +47,7 @@ async def _start(state: AppState, bot: Citebot, prepare: Prepare | None) -> None
         if prepare is not None:
             state.detail = "preparing the index"
             await anyio.to_thread.run_sync(prepare, bot)
-        count = await anyio.to_thread.run_sync(bot.store.count)
+        count = await anyio.to_thread.run_sync(bot.count)
     except Exception as e:  # reported by /readyz; the process stays up to say why
         log.exception("citebot failed to start")
         state.status, state.detail = "failed", f"startup failed: {type(e).__name__}: {e}"
@@ -64,7 +65,9 @@ def create_app(
 ) -> FastAPI:
     """The API for one ``Citebot``; built from ``settings`` (default: the environment) in
     the lifespan unless one is given (tests pass one that shares their loaded model)."""
-    settings = settings or (citebot.settings if citebot else get_settings())
+    if settings is None:  # a Citebot built with the whole settings object brings it along
+        given = citebot.settings if citebot else None
+        settings = given if isinstance(given, Settings) else get_settings()
     state = AppState(settings=settings)
 
     @asynccontextmanager

@@ -3,13 +3,14 @@
 from functools import partial
 
 import anyio
+from fastapi import APIRouter
+
 from citebot.api.deps import CitebotDep
 from citebot.api.errors import error_responses
 from citebot.api.routing import CheckedBodyRoute
 from citebot.api.schemas import ask_request
 from citebot.index.models import Answer, Turn
-from citebot.index.settings import Settings
-from fastapi import APIRouter
+from citebot.settings import Settings
 
 
 def router(settings: Settings) -> APIRouter:

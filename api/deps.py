@@ -3,11 +3,12 @@
 import hmac
 from typing import Annotated
 
-from citebot.api.state import AppState
-from citebot.index.service import Citebot
-from citebot.index.settings import Settings
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from citebot.api.state import AppState
+from citebot.index.service import Citebot
+from citebot.settings import Settings
 
 RETRY_SECONDS = 5
 

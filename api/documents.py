@@ -5,6 +5,12 @@ from pathlib import PurePosixPath
 from typing import Annotated
 
 import anyio
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
 from citebot.api.deps import CitebotDep, WriterDep
 from citebot.api.errors import error_responses
 from citebot.api.routing import CheckedBodyRoute, is_json
@@ -21,12 +27,7 @@ from citebot.api.schemas import (
 )
 from citebot.index.models import Document, DocumentMeta
 from citebot.index.service import Citebot
-from citebot.index.settings import Settings
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
-from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from citebot.settings import Settings
 
 MAX_PAGE = 100
 SourcePath = Annotated[
@@ -100,11 +101,11 @@ def router(settings: Settings) -> APIRouter:
 
 
 def _page(bot: Citebot, offset: int, limit: int) -> tuple[list[DocumentMeta], int]:
-    return bot.documents(offset, limit), bot.store.count()
+    return bot.documents(offset, limit), bot.count()
 
 
 def _exists(bot: Citebot, source: str) -> bool:
-    return bool(bot.store.metas([source]))
+    return bot.has_document(source)
 
 
 def _media(request: Request) -> str:

@@ -8,6 +8,12 @@ the same shape.
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
 from citebot.api.schemas import ErrorBody
 from citebot.index.errors import (
     CitebotError,
@@ -16,11 +22,6 @@ from citebot.index.errors import (
     InvalidInput,
     UnreadableFile,
 )
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 STATUS: Mapping[type[CitebotError], int] = {

@@ -1,10 +1,11 @@
 """``/healthz`` (the process answers) and ``/readyz`` (it can answer questions)."""
 
 import anyio
+from fastapi import APIRouter, Response
+
 from citebot.api.deps import StateDep
 from citebot.api.routing import CheckedBodyRoute
 from citebot.api.schemas import Health, Readiness
-from fastapi import APIRouter, Response
 
 router = APIRouter(tags=["health"], route_class=CheckedBodyRoute)
 STORE_TIMEOUT = 5.0  # seconds; a Chroma server that does not answer by then is unreachable
@@ -23,10 +24,10 @@ async def readyz(state: StateDep, response: Response) -> Readiness:
     status, detail, model_loaded = state.status, state.detail, state.model_loaded
     documents = None
     if state.citebot is not None and model_loaded:
-        store = state.citebot.store
+        count = state.citebot.count
         try:
             with anyio.fail_after(STORE_TIMEOUT):
-                documents = await anyio.to_thread.run_sync(store.count, abandon_on_cancel=True)
+                documents = await anyio.to_thread.run_sync(count, abandon_on_cancel=True)
         except Exception as e:  # any failure of the store means "not ready", with the reason
             detail = f"the store is unreachable: {type(e).__name__}: {e}"
     ready = status == "ready" and documents is not None

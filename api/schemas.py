@@ -8,9 +8,10 @@ Strict mode: JSON ``"5"`` is not an integer and ``null`` is not a list, as the s
 import re
 from typing import Annotated, Any, Literal
 
-from citebot.index.models import DocumentMeta
-from citebot.index.settings import Settings
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
+
+from citebot.index.models import DocumentMeta
+from citebot.settings import Settings
 
 # Python's whitespace (str.isspace, what str.strip removes), spelled out: a schema's "\s"
 # is ECMA's, which differs (it omits \x1c-\x1f and \x85, and includes \ufeff), so a

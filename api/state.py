@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from citebot.index.service import Citebot
-from citebot.index.settings import Settings
+from citebot.settings import Settings
 
 Status = Literal["starting", "ready", "failed"]
 

@@ -4,14 +4,15 @@ from functools import partial
 from typing import Any
 
 import anyio
+from fastapi import APIRouter
+
 from citebot.api.deps import CitebotDep
 from citebot.api.errors import error_responses
 from citebot.api.routing import CheckedBodyRoute
 from citebot.api.schemas import verify_request
 from citebot.index.models import Verdict
-from citebot.index.settings import Settings
 from citebot.index.verify.claimreview import to_claimreview
-from fastapi import APIRouter
+from citebot.settings import Settings
 
 
 class VerifyResponse(Verdict):

@@ -57,7 +57,7 @@ from citebot.index.embed.embedder import Embedder, Precision, quantise_int8  # n
 from citebot.index.ingest.chunking import chunk  # noqa: E402
 from citebot.index.ingest.loader import make_document  # noqa: E402
 from citebot.index.models import Chunk  # noqa: E402
-from citebot.index.settings import Settings  # noqa: E402
+from citebot.settings import Settings  # noqa: E402
 
 BBC = ROOT.parent / "shared" / "datasets" / "bbc"
 SCIFACT = ROOT.parent / "shared" / "datasets" / "scifact"

@@ -65,7 +65,7 @@ def summary(name: str, latencies: list[float], wall: float) -> dict[str, Any]:
 
 def make_bot(data: Path) -> Any:
     from citebot.index.service import Citebot
-    from citebot.index.settings import Settings
+    from citebot.settings import Settings
 
     bot = Citebot(Settings(data_dir=data, corpus_dir=ROOT / "corpus"))
     bot.ingest()

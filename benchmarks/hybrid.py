@@ -44,8 +44,8 @@ from citebot.index import offline  # noqa: E402, F401
 from citebot.index.ingest.pipeline import Ingestor  # noqa: E402
 from citebot.index.models import Chunk, ScoredChunk  # noqa: E402
 from citebot.index.service import Citebot  # noqa: E402
-from citebot.index.settings import Settings  # noqa: E402
 from citebot.index.store.lexical import tokenize  # noqa: E402
+from citebot.settings import Settings  # noqa: E402
 
 SCIFACT = ROOT.parent / "shared" / "datasets" / "scifact"
 
@@ -76,7 +76,7 @@ def ingest_cost(base: Citebot, docs: int) -> dict[str, float]:
         subset = list(islice(beir.documents(SCIFACT), docs))
         write = timed(lambda: Ingestor(bot.settings, bot.embedder, bot.store).write(subset))
         rebuild = timed(bot.lexical.rebuild)
-        return {"docs": docs, "chunks": bot.store.chunks.count(), "dense_s": write,
+        return {"docs": docs, "chunks": bot.store.chunk_count(), "dense_s": write,
                 "bm25_rebuild_s": rebuild, "hybrid_over_dense": (write + rebuild) / write}
 
 
@@ -90,8 +90,6 @@ def query_cost(bot: Citebot, dataset: beir.Dataset, warm: int = 10) -> dict[str,
     texts = [dataset.queries[q] for q in ids]
     vecs = bot.embedder.embed_queries(texts)
     modes = ("dense", "lexical", "hybrid")
-    asks = {m: Citebot(bot.settings.model_copy(update={"retrieval_mode": m}),
-                       embedder=bot.embedder, client=bot.store.client) for m in modes}
     retrieve: dict[str, list[float]] = {m: [] for m in modes}
     ask: dict[str, list[float]] = {m: [] for m in modes}
     for n, (text, vec) in enumerate(zip(texts, vecs)):
@@ -100,7 +98,7 @@ def query_cost(bot: Citebot, dataset: beir.Dataset, warm: int = 10) -> dict[str,
             bot.retriever.retrieve(text, vec, 5, m)
             r = (time.perf_counter() - started) * 1000
             started = time.perf_counter()
-            asks[m].ask(text)
+            bot.ask(text, mode=m)
             a = (time.perf_counter() - started) * 1000
             if n >= warm:
                 retrieve[m].append(r)
@@ -122,7 +120,7 @@ def index_cost(bot: Citebot) -> dict[str, float]:
     loaded = rss_mb()
     rebuild = timed(bot.lexical.rebuild)
     return {
-        "chunks": bot.store.chunks.count(),
+        "chunks": bot.store.chunk_count(),
         "bm25_rebuild_full_s": rebuild,
         "bm25_load_rss_mb": loaded - before,
         "bm25_disk_mb": du_mb(bot.settings.lexical_dir),
@@ -139,9 +137,9 @@ def all_chunks(bot: Citebot) -> tuple[list[str], list[str], np.ndarray]:
     sources: list[str] = []
     texts: list[str] = []
     vecs: list[Any] = []
-    total = bot.store.chunks.count()
+    total = bot.store.chunk_count()
     for offset in range(0, total, 5000):
-        got = bot.store.chunks.get(include=["metadatas", "documents", "embeddings"],
+        got = bot.store._chunks.get(include=["metadatas", "documents", "embeddings"],
                                    limit=5000, offset=offset)
         sources += [str(m["source"]) for m in got["metadatas"]]
         texts += got["documents"]

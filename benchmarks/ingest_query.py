@@ -221,7 +221,7 @@ def run_citebot(corpus: Path, data: Path, warm: list[str], timed: list[str],
                 profile: bool, profile_ingest: bool, precision: str) -> dict[str, Any]:
     t = time.perf_counter()
     from citebot.index.service import Citebot
-    from citebot.index.settings import Settings
+    from citebot.settings import Settings
 
     imported = time.perf_counter() - t
     settings = Settings(_env_file=None, data_dir=data, corpus_dir=corpus,  # type: ignore[call-arg]
@@ -276,7 +276,6 @@ def run_default(corpus: Path, data: Path, warm: list[str], timed: list[str],
     t = time.perf_counter()
     import chromadb
     from chromadb.config import Settings as ChromaSettings
-    from citebot.index.settings import default_model
     from llama_index.core import (
         Settings,
         SimpleDirectoryReader,
@@ -287,6 +286,8 @@ def run_default(corpus: Path, data: Path, warm: list[str], timed: list[str],
     from llama_index.core.schema import MetadataMode
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    from citebot.index.settings import default_model
 
     imported = time.perf_counter() - t
     Settings.llm = None  # MockLLM: nothing reaches for OpenAI
@@ -359,11 +360,11 @@ ASK_STAGES = [
     ("  compose answer", "module:index.service", "compose"),
     ("BM25 freshness check, all calls", "lexical", "_ensure"),
     ("store.metas, all calls", "store", "metas"),
-    ("Chroma chunks.count, all calls", "store.chunks", "count"),
-    ("Chroma chunks.get, all calls", "store.chunks", "get"),
-    ("Chroma chunks.query, all calls", "store.chunks", "query"),
-    ("Chroma docs.get, all calls", "store.docs", "get"),
-    ("Chroma sentences.get, all calls", "store.sentences", "get"),
+    ("Chroma chunks.count, all calls", "store._chunks", "count"),
+    ("Chroma chunks.get, all calls", "store._chunks", "get"),
+    ("Chroma chunks.query, all calls", "store._chunks", "query"),
+    ("Chroma docs.get, all calls", "store._docs", "get"),
+    ("Chroma sentences.get, all calls", "store._sentences", "get"),
 ]
 INGEST_STAGES = [
     ("ingest (total)", "", "ingest"),
@@ -373,11 +374,11 @@ INGEST_STAGES = [
     ("  embed chunks", "embedder", "embed_chunks"),
     ("    model forward", "embedder", "_forward"),
     ("  store.write", "store", "write"),
-    ("    chunks (ChromaVectorStore.add)", "store.vectors", "add"),
-    ("    sentence vectors (sentences.add)", "store.sentences", "add"),
-    ("    docs records (docs.upsert)", "store.docs", "upsert"),
-    ("    stored versions (chunks.get)", "store.chunks", "get"),
-    ("    old versions (chunks.delete)", "store.chunks", "delete"),
+    ("    chunks (ChromaVectorStore.add)", "store._vectors", "add"),
+    ("    sentence vectors (sentences.add)", "store._sentences", "add"),
+    ("    docs records (docs.upsert)", "store._docs", "upsert"),
+    ("    stored versions (chunks.get)", "store._chunks", "get"),
+    ("    old versions (chunks.delete)", "store._chunks", "delete"),
     ("  BM25 rebuild", "lexical", "rebuild"),
 ]
 
@@ -442,7 +443,7 @@ def first_start(corpus: Path, data: Path, precision: str) -> dict[str, Any]:
     one-off work cached there (exporting the model to ONNX) that later starts skip, and that
     would otherwise inflate the measured process's memory."""
     from citebot.index.service import Citebot
-    from citebot.index.settings import Settings
+    from citebot.settings import Settings
 
     settings = Settings(_env_file=None, data_dir=data, corpus_dir=corpus,  # type: ignore[call-arg]
                         embed_precision=precision)

@@ -26,11 +26,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from citebot.index.service import Citebot
-from citebot.index.store.lexical import LexicalIndex
-
 # benchmarks/ is on sys.path when run as a script; verify puts the project root there too
 from verify import BBC, open_bot
+
+from citebot.index.service import Citebot
+from citebot.index.store.lexical import LexicalIndex
 
 
 def timed(fn: Callable[[], Any]) -> float:

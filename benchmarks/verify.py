@@ -43,9 +43,9 @@ from citebot.index.ingest.chunking import sentences  # noqa: E402
 from citebot.index.ingest.loader import lines  # noqa: E402
 from citebot.index.models import Document  # noqa: E402
 from citebot.index.service import Citebot  # noqa: E402
-from citebot.index.settings import Settings  # noqa: E402
 from citebot.index.text.words import Words  # noqa: E402
 from citebot.index.verify.verdicts import judge  # noqa: E402
+from citebot.settings import Settings  # noqa: E402
 
 SAMPLE = ROOT / "corpus"
 BBC = ROOT.parent / "shared" / "datasets" / "bbc"

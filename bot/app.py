@@ -19,11 +19,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from citebot.bot import handlers, render
-from citebot.bot.access import Allowlist, RateLimit
-from citebot.index.errors import CitebotError
-from citebot.index.service import Citebot
-from citebot.index.settings import Settings
 from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -37,6 +32,12 @@ from telegram.ext import (
     PicklePersistence,
     filters,
 )
+
+from citebot.bot import handlers, render
+from citebot.bot.access import Allowlist, RateLimit
+from citebot.index.errors import CitebotError
+from citebot.index.service import Citebot
+from citebot.settings import Settings
 
 log = logging.getLogger("citebot.telegram")
 
@@ -98,9 +99,10 @@ def _chats(settings: Settings) -> PicklePersistence:  # type: ignore[type-arg]
     Only chat data: bot data holds the live services, and user data is unused. The file is
     written every minute and on a clean stop. (The per-user rate buckets are not kept: a
     restart gives everyone a fresh allowance.)"""
-    settings.telegram_chats_file.parent.mkdir(parents=True, exist_ok=True)
+    chats = settings.data_dir / "telegram" / "chats.pickle"
+    chats.parent.mkdir(parents=True, exist_ok=True)
     return PicklePersistence(
-        settings.telegram_chats_file,
+        chats,
         store_data=PersistenceInput(bot_data=False, user_data=False, callback_data=False),
     )
 

@@ -13,16 +13,17 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
 
+from telegram import Chat, Message, MessageEntity, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
+
 from citebot.bot import parse, render
 from citebot.bot.access import Allowlist, RateLimit
 from citebot.index.errors import CitebotError
 from citebot.index.models import Turn
 from citebot.index.service import Citebot
-from citebot.index.settings import Settings
-from telegram import Chat, Message, MessageEntity, Update
-from telegram.constants import ChatAction, ChatType
-from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
+from citebot.settings import Settings
 
 log = logging.getLogger("citebot.telegram")
 
@@ -201,7 +202,7 @@ async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     argument = parse.command_argument(message.text or "")
     page = int(argument) if argument.isdigit() else 1
     citebot = services(context).citebot
-    total = await asyncio.to_thread(citebot.store.count)
+    total = await asyncio.to_thread(citebot.count)
     if page < 1 or (page > 1 and page > render.pages(total)):
         await reply(message, render.no_such_page(page, total))
         return

@@ -11,8 +11,9 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
-from citebot.index.models import Answer, Citation, DocumentMeta, Match, Verdict
 from telegram.constants import MessageLimit
+
+from citebot.index.models import Answer, Citation, DocumentMeta, Match, Verdict
 
 MAX_MESSAGE = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096
 EXCERPT_CHARS = 300  # "a short verbatim excerpt": the whole passage is a click away in the source

@@ -10,13 +10,14 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from citebot.index import offline  # noqa: F401  (before anything imports transformers)
 from citebot.index.errors import CitebotError, EmptyCorpus
 from citebot.index.ingest.pipeline import Progress
 from citebot.index.models import Answer
 from citebot.index.service import Citebot
-from citebot.index.settings import get_settings
-from pydantic import ValidationError
+from citebot.settings import get_settings
 
 
 def _progress(total: int) -> Progress:
@@ -68,7 +69,7 @@ def require_index(bot: Citebot) -> None:
     if not s.chroma_host and not s.chroma_dir.exists():  # checked first: opening creates it
         raise EmptyCorpus(f"there is no index in {s.data_dir}: run `citebot ingest` first, "
                           "or set CITEBOT_DATA_DIR to the folder you ingested into")
-    if bot.store.count() == 0:
+    if bot.count() == 0:
         where = f"the Chroma server {s.chroma_host}:{s.chroma_port}" if s.chroma_host \
             else str(s.data_dir)
         raise EmptyCorpus(f"nothing is indexed in {where} (collection {s.collection!r}): "

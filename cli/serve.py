@@ -16,6 +16,7 @@ import shlex
 from functools import partial
 
 from citebot.index.service import Citebot
+from citebot.settings import get_settings
 
 EXAMPLE_QUESTION = "Who summoned the Chinese ambassador?"
 
@@ -38,7 +39,7 @@ def curl_example(host: str, port: int) -> str:
 
 def prepare(bot: Citebot, *, host: str, port: int) -> None:
     """Runs in the server's startup thread, after the model is loaded."""
-    if bot.store.count() == 0:
+    if bot.count() == 0:
         print(f"Indexing {bot.settings.corpus_dir} (the store is empty)…", flush=True)
         report = bot.ingest()
         for problem in report.problems:
@@ -51,15 +52,17 @@ def prepare(bot: Citebot, *, host: str, port: int) -> None:
 def run(bot: Citebot, args: argparse.Namespace) -> int:
     """citebot serve [--host 127.0.0.1] [--port 8000]"""
     import uvicorn
+
     from citebot.api.app import create_app
     from citebot.bot.app import companion as telegram_companion
 
-    host = args.host or bot.settings.host
-    port = bot.settings.port if args.port is None else args.port
+    settings = get_settings()
+    host = args.host or settings.host
+    port = settings.port if args.port is None else args.port
     app = create_app(
-        bot.settings, bot, prepare=partial(prepare, host=host, port=port),
+        settings, bot, prepare=partial(prepare, host=host, port=port),
         # the Telegram bot shares this process, its model and its store when a token is set
-        companions=(telegram_companion,) if bot.settings.telegram_token else (),
+        companions=(telegram_companion,) if settings.telegram_token else (),
     )
     uvicorn.run(app, host=host, port=port)
     return 0

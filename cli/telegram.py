@@ -15,8 +15,10 @@ import asyncio
 import logging
 import sys
 
-from citebot.index.service import Citebot
 from telegram.error import InvalidToken, NetworkError
+
+from citebot.index.service import Citebot
+from citebot.settings import get_settings
 
 log = logging.getLogger("citebot.telegram")
 
@@ -33,15 +35,16 @@ def run(bot: Citebot, args: argparse.Namespace) -> int:
     from citebot.bot.app import build_application, check_token
     from citebot.bot.app import run as run_bot
 
-    app = build_application(bot.settings, bot)  # raises NotConfigured without a token
+    settings = get_settings()
+    app = build_application(settings, bot)  # raises NotConfigured without a token
     try:
-        username = asyncio.run(check_token(bot.settings))
+        username = asyncio.run(check_token(settings))
     except InvalidToken as e:
         print(f"citebot: Telegram refused the bot token ({e}); check TELEGRAM_BOT_TOKEN",
               file=sys.stderr)
         return 2
     except NetworkError as e:
-        print(f"citebot: could not reach the Bot API at {bot.settings.telegram_api_url} ({e}); "
+        print(f"citebot: could not reach the Bot API at {settings.telegram_api_url} ({e}); "
               "check the network or CITEBOT_TELEGRAM_API_URL", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO,
@@ -49,8 +52,8 @@ def run(bot: Citebot, args: argparse.Namespace) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per long poll
     log.info("starting @%s: loading the model and opening the store", username)
     bot.warm_up()
-    if bot.store.count() == 0:
+    if bot.count() == 0:
         log.warning("no documents are indexed: run `citebot ingest` (the bot answers "
                     "'found nothing' until then)")
-    run_bot(app, bot.settings)
+    run_bot(app, settings)
     return 0

@@ -23,7 +23,7 @@ from typing import Any
 
 from citebot.evaluate import beir
 from citebot.index.errors import InvalidInput
-from citebot.index.ingest.pipeline import Ingestor, Progress
+from citebot.index.ingest.pipeline import Progress
 from citebot.index.models import ScoredChunk
 from citebot.index.service import Citebot
 from citebot.index.settings import RetrievalMode
@@ -103,24 +103,14 @@ def eval_bot(base: Citebot, data_dir: Path, corpus: Path, *, title: bool = True)
     settings = s.model_copy(
         update={"data_dir": data_dir, "collection": collection, "chroma_host": None}
     )
-    return Citebot(settings, embedder=base.embedder)
+    return base.derive(settings)
 
 
 def ingest_beir(bot: Citebot, root: Path, *, title: bool = True,
                 progress: Callable[[int], Progress] | None = None) -> int:
     """Bring the index up to date with a BEIR corpus in one bulk write (the lexical index
     is rebuilt once, not per document); returns the number of chunks embedded."""
-    known = bot.store.hashes()
-    docs = list(beir.documents(root, title=title))
-    fresh = [d for d in docs if known.get(d.meta.source) != d.meta.hash]
-    tick = progress(len(fresh)) if progress and fresh else None
-    chunks = Ingestor(bot.settings, bot.embedder, bot.store).write(fresh, tick)
-    gone = set(known) - {d.meta.source for d in docs}
-    for source in gone:
-        bot.store.delete(source)
-    if chunks or gone:
-        bot.lexical.rebuild()
-    return chunks
+    return bot.ingest_documents(beir.documents(root, title=title), progress=progress)
 
 
 # -- BEIR -------------------------------------------------------------------------------
@@ -129,16 +119,15 @@ def ingest_beir(bot: Citebot, root: Path, *, title: bool = True,
 def evaluate_beir(bot: Citebot, dataset: beir.Dataset, *, modes: Sequence[RetrievalMode] = MODES,
                   tick: Progress | None = None) -> Report:
     ids = sorted(dataset.queries)
-    vecs = bot.embedder.embed_queries([dataset.queries[q] for q in ids])
+    texts = [dataset.queries[q] for q in ids]
     rows: dict[str, list[dict[str, float]]] = {m: [] for m in modes}
-    for qid, vec in zip(ids, vecs):
-        judged = dataset.qrels[qid]
-        for mode in modes:
-            chunks = bot.retriever.retrieve(dataset.queries[qid], vec, POOL_CHUNKS, mode)
+    for mode in modes:
+        for qid, chunks in zip(ids, bot.retrieve(texts, POOL_CHUNKS, mode)):
+            judged = dataset.qrels[qid]
             ranked = documents_ranked(chunks)
             rows[mode].append(score([judged.get(d, 0) for d in ranked], list(judged.values())))
-        if tick:
-            tick(1)
+    if tick:
+        tick(len(ids))
     return Report(dataset.name, len(ids), {m: mean(r) for m, r in rows.items()})
 
 
@@ -196,7 +185,7 @@ def evaluate_questions(bot: Citebot, questions: Sequence[Question], *,
     """Passage-level retrieval metrics over the answerable questions, and answer-level
     rates: ``answer@hit`` (an answer was given and contains an expected substring) over
     answerable questions, ``answer@none`` ("I found nothing") over unanswerable ones."""
-    _, texts = bot.store.all_chunks()
+    texts = bot.passages()
     relevant = {q: sum(1 for t in texts if _matches(t, q.expect)) for q in questions if q.expect}
     unfindable = [q.question for q, n in relevant.items() if n == 0]
     if unfindable:
@@ -204,21 +193,18 @@ def evaluate_questions(bot: Citebot, questions: Sequence[Question], *,
             f"no passage of the corpus contains an expected substring of: {unfindable[:3]}; "
             "fix the question file or the corpus"
         )
-    bots = {m: Citebot(bot.settings.model_copy(update={"retrieval_mode": m}),
-                       embedder=bot.embedder, client=bot.store.client) for m in modes}
-    vecs = bot.embedder.embed_queries([q.question for q in questions])
+    pools = {m: bot.retrieve([q.question for q in questions], POOL_CHUNKS, m) for m in modes}
     rows: dict[str, list[dict[str, float]]] = {m: [] for m in modes}
     answers: dict[str, list[bool]] = {m: [] for m in modes}
     nones: dict[str, list[bool]] = {m: [] for m in modes}
-    for q, vec in zip(questions, vecs):
+    for n, q in enumerate(questions):
         for mode in modes:
-            answer = bots[mode].ask(q.question)
+            answer = bot.ask(q.question, mode=mode)
             if not q.expect:
                 nones[mode].append(not answer.found)
                 continue
             answers[mode].append(answer.found and _matches(answer.answer, q.expect))
-            chunks = bot.retriever.retrieve(q.question, vec, POOL_CHUNKS, mode)
-            gains = [int(_matches(sc.chunk.text, q.expect)) for sc in chunks]
+            gains = [int(_matches(sc.chunk.text, q.expect)) for sc in pools[mode][n]]
             rows[mode].append(score(gains, [1] * relevant[q]))
         if tick:
             tick(1)

@@ -1,7 +1,7 @@
 """``Citebot``: the core's one entry point, wiring settings, model, store and indexes."""
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,16 @@ from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import InvalidInput
 from citebot.index.ingest.loader import make_document, read
 from citebot.index.ingest.pipeline import Ingestor, Progress
-from citebot.index.models import Answer, Document, DocumentMeta, IngestReport, Turn, Verdict
-from citebot.index.settings import Settings
+from citebot.index.models import (
+    Answer,
+    Document,
+    DocumentMeta,
+    IngestReport,
+    ScoredChunk,
+    Turn,
+    Verdict,
+)
+from citebot.index.settings import CoreSettings, RetrievalMode
 from citebot.index.store.chroma import Store, connect
 from citebot.index.store.lexical import LexicalIndex
 from citebot.index.text.checks import valid_unicode
@@ -25,7 +33,7 @@ from citebot.index.verify.verdicts import check_quote, verify_quote
 class Citebot:
     """Loads the model and opens the store once; every method is safe to call from threads."""
 
-    def __init__(self, settings: Settings, *, embedder: Embedder | None = None,
+    def __init__(self, settings: CoreSettings, *, embedder: Embedder | None = None,
                  client: Any = None) -> None:
         self.settings = settings
         self.embedder = embedder or Embedder(
@@ -54,10 +62,8 @@ class Citebot:
     def warm_up(self) -> None:
         """Load the model and open the store now rather than on the first question."""
         vec = self.embedder.embed_queries(["warm up"])[0]
-        # the first query of each Chroma collection loads its vector index (~100 ms)
+        self.store.warm(vec)
         self.retriever.retrieve("warm up", vec, 1, "hybrid")
-        if self.store.sentences.count():
-            self.store.sentences.query(query_embeddings=[vec.tolist()], n_results=1)
 
     # -- writing ----------------------------------------------------------------------
 
@@ -96,12 +102,52 @@ class Citebot:
             self.lexical.rebuild()
         return self.store.metas([source])[source]
 
+    def ingest_documents(self, docs: Iterable[Document], *,
+                         progress: Callable[[int], Progress] | None = None) -> int:
+        """Make the store hold exactly ``docs`` (documents made in memory, e.g. a BEIR
+        corpus): new and changed ones written in bulk, the others removed, the lexical
+        index rebuilt once. Returns the number of chunks embedded."""
+        with self._write_lock:
+            known = self.store.hashes()
+            docs = list(docs)
+            fresh = [d for d in docs if known.get(d.meta.source) != d.meta.hash]
+            tick = progress(len(fresh)) if progress and fresh else None
+            chunks = Ingestor(self.settings, self.embedder, self.store).write(fresh, tick)
+            gone = set(known) - {d.meta.source for d in docs}
+            for source in gone:
+                self.store.delete(source)
+            if chunks or gone:
+                self.lexical.rebuild()
+            return chunks
+
     def delete_document(self, source: str) -> None:
         with self._write_lock:
             self.store.delete(source)
             self.lexical.rebuild()
 
     # -- reading ----------------------------------------------------------------------
+
+    def count(self) -> int:
+        """The number of documents stored."""
+        return self.store.count()
+
+    def has_document(self, source: str) -> bool:
+        return self.store.has(_check_source(source))
+
+    def passages(self) -> list[str]:
+        """Every stored chunk's text (evaluation counts the passages holding an answer)."""
+        return self.store.all_chunks()[1]
+
+    def retrieve(self, questions: Sequence[str], k: int,
+                 mode: RetrievalMode | None = None) -> list[list[ScoredChunk]]:
+        """The k best chunks for each question, embedded in one batch (no answer composed)."""
+        vecs = self.embedder.embed_queries(list(questions))
+        mode = mode or self.settings.retrieval_mode
+        return [self.retriever.retrieve(q, v, k, mode) for q, v in zip(questions, vecs)]
+
+    def derive(self, settings: CoreSettings) -> "Citebot":
+        """A Citebot over other settings (another store) sharing this one's loaded model."""
+        return Citebot(settings, embedder=self.embedder)
 
     def documents(self, offset: int = 0, limit: int | None = None) -> list[DocumentMeta]:
         return self.store.list_documents(offset, limit)
@@ -110,8 +156,9 @@ class Citebot:
         return self.store.get(_check_source(source))
 
     def ask(self, question: str, *, top_k: int | None = None,
-            history: Sequence[Turn] = ()) -> Answer:
-        """Answer with verbatim sentences, or say plainly that the corpus has no answer."""
+            history: Sequence[Turn] = (), mode: RetrievalMode | None = None) -> Answer:
+        """Answer with verbatim sentences, or say plainly that the corpus has no answer.
+        ``mode`` overrides CITEBOT_RETRIEVAL_MODE for this question (evaluation compares them)."""
         question = self.check_question(question)
         k = self.check_top_k(top_k)
         turns = history[-self.settings.history_turns :] if self.settings.history_turns else ()
@@ -120,7 +167,7 @@ class Citebot:
             valid_unicode(turn.answer, "history answer")
         query = contextualize(question, turns)
         vec = self.embedder.embed_queries([query])[0]
-        chunks = self.retriever.retrieve(query, vec, k, self.settings.retrieval_mode)
+        chunks = self.retriever.retrieve(query, vec, k, mode or self.settings.retrieval_mode)
         vectors = self.store.sentence_vectors(chunks)
         ranked = candidates(chunks, vectors, vec, self.lexical.idf(terms(question)))
         return compose(

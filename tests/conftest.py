@@ -5,10 +5,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from citebot.index import offline  # noqa: F401
 from citebot.index.embed.embedder import Embedder
 from citebot.index.service import Citebot
-from citebot.index.settings import Settings, default_model
+from citebot.index.settings import default_model
+from citebot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import Stemmer
+
 from citebot.index.models import Answer, Citation, ScoredChunk
 
 NOT_FOUND = "I found nothing in the corpus that answers this question."

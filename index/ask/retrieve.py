@@ -16,6 +16,7 @@ number of candidates (so on ``top_k``). The fused value only orders the chunks:
 """
 
 import numpy as np
+
 from citebot.index.models import ScoredChunk
 from citebot.index.settings import RetrievalMode
 from citebot.index.store.chroma import Store

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+
 from citebot.index import offline  # noqa: F401  (sets the offline switches before transformers loads)
 from citebot.index.models import Chunk
 

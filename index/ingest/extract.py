@@ -17,9 +17,10 @@ from dataclasses import asdict, dataclass
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.dammit import EncodingDetector
 from bs4.element import PageElement, PreformattedString
-from citebot.index.errors import UnreadableFile
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
+
+from citebot.index.errors import UnreadableFile
 
 # pypdf logs each flaw it meets without naming the file ("EOF marker not found"); a file it
 # cannot read is reported by name as UnreadableFile, and repaired ones need no notice.

@@ -9,7 +9,7 @@ from citebot.index.errors import CitebotError, EmptyCorpus
 from citebot.index.ingest.chunking import chunk
 from citebot.index.ingest.loader import KINDS, discover, load
 from citebot.index.models import Document, IngestReport
-from citebot.index.settings import Settings
+from citebot.index.settings import CoreSettings
 from citebot.index.store.chroma import Store, Version
 
 Progress = Callable[[int], None]
@@ -17,7 +17,7 @@ _EMBED_GROUP = 256  # chunks embedded per model call across documents: fewer, fu
 
 
 class Ingestor:
-    def __init__(self, settings: Settings, embedder: Embedder, store: Store) -> None:
+    def __init__(self, settings: CoreSettings, embedder: Embedder, store: Store) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store

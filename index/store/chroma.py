@@ -15,18 +15,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from llama_index.core.schema import TextNode
+from llama_index.core.vector_stores import VectorStoreQuery
+
 from citebot.index import offline  # noqa: F401
 from citebot.index.errors import DocumentNotFound, StoreMismatch
 from citebot.index.models import Chunk, Document, DocumentMeta, ScoredChunk, Span
-from citebot.index.settings import Settings
-from llama_index.core.schema import TextNode
-from llama_index.core.vector_stores import VectorStoreQuery
+from citebot.index.settings import CoreSettings
 
 _BATCH = 5000  # Chroma refuses more than 5,461 items per call
 _EMBEDDING = "citebot:embedding"  # docs collection metadata: what produced the vectors
 
 
-def connect(settings: Settings) -> Any:
+def connect(settings: CoreSettings) -> Any:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -60,6 +61,8 @@ class Store:
     def __init__(self, client: Any, name: str, embedding: str) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
+        # Collections are private: every other module calls the verbs below, so the commit
+        # protocol and the id scheme are enforced in one place.
         # No embedding function anywhere: vectors are always passed in, so Chroma never
         # tries to download its default ONNX model.
         def make(suffix: str) -> Any:
@@ -67,18 +70,17 @@ class Store:
                 f"{name}_{suffix}", embedding_function=None, metadata={"hnsw:space": "cosine"}
             )
 
-        self.client = client
-        self.chunks = make("chunks")
-        self.sentences = make("sentences")
-        self.docs = make("docs")
-        self.vectors = ChromaVectorStore(chroma_collection=self.chunks)
+        self._chunks = make("chunks")
+        self._sentences = make("sentences")
+        self._docs = make("docs")
+        self._vectors = ChromaVectorStore(chroma_collection=self._chunks)
         self._check_embedding(name, embedding)
 
     def _check_embedding(self, name: str, embedding: str) -> None:
         """Record which embeddings the store holds; refuse to mix in others. Vectors of
         another model, or of the same model at another precision, are compared on the same
         scale without any error, and every score quietly shifts."""
-        meta = dict(self.docs.metadata or {})
+        meta = dict(self._docs.metadata or {})
         recorded = meta.get(_EMBEDDING)
         if recorded == embedding:
             return
@@ -91,19 +93,26 @@ class Store:
             )
         # new or empty (or older than this record): it holds this run's embeddings from now
         kept = {k: v for k, v in meta.items() if not k.startswith("hnsw:")}  # fixed at creation
-        self.docs.modify(metadata={**kept, _EMBEDDING: embedding})
+        self._docs.modify(metadata={**kept, _EMBEDDING: embedding})
 
     # -- documents ---------------------------------------------------------------------
 
     def count(self) -> int:
-        return int(self.docs.count())
+        return int(self._docs.count())
+
+    def chunk_count(self) -> int:
+        """Chunks of every stored version (what the lexical index checks itself against)."""
+        return int(self._chunks.count())
+
+    def has(self, source: str) -> bool:
+        return bool(self._docs.get(ids=[source], include=[])["ids"])
 
     def hashes(self) -> dict[str, str]:
-        got = _get_all(self.docs, ["metadatas"])
+        got = _get_all(self._docs, ["metadatas"])
         return {i: str(m["hash"]) for i, m in zip(got["ids"], got["metadatas"])}
 
     def list_documents(self, offset: int = 0, limit: int | None = None) -> list[DocumentMeta]:
-        got = _get_all(self.docs, ["metadatas"])
+        got = _get_all(self._docs, ["metadatas"])
         metas = sorted((_meta(m) for m in got["metadatas"]), key=lambda m: m.source)
         return metas[offset : None if limit is None else offset + limit]
 
@@ -111,11 +120,11 @@ class Store:
         ids = sorted(set(sources))
         if not ids:
             return {}
-        got = self.docs.get(ids=ids, include=["metadatas"])
+        got = self._docs.get(ids=ids, include=["metadatas"])
         return {i: _meta(m) for i, m in zip(got["ids"], got["metadatas"])}
 
     def get(self, source: str) -> Document:
-        got = self.docs.get(ids=[source], include=["metadatas", "documents"])
+        got = self._docs.get(ids=[source], include=["metadatas", "documents"])
         if not got["ids"]:
             raise DocumentNotFound(
                 f"no document {source!r}; list them with `citebot ingest` output or "
@@ -128,7 +137,7 @@ class Store:
         are left out): quote verification reads every candidate article in full."""
         if not sources:
             return []
-        got = self.docs.get(ids=list(dict.fromkeys(sources)),
+        got = self._docs.get(ids=list(dict.fromkeys(sources)),
                             include=["metadatas", "documents"])
         found = {i: Document(meta=_meta(m), text=t)
                  for i, m, t in zip(got["ids"], got["metadatas"], got["documents"])}
@@ -148,7 +157,7 @@ class Store:
         # every stored version of these sources, read once: leftovers of a crashed try of
         # the new version go now, superseded versions once the new ones are committed
         superseded: list[tuple[Any, list[str]]] = []
-        for collection in (self.chunks, self.sentences):
+        for collection in (self._chunks, self._sentences):
             leftover, old = [], []
             for id_, meta in _versions_of(collection, sources):
                 same = meta["doc_hash"] == new_hash[str(meta["source"])]
@@ -157,7 +166,7 @@ class Store:
             superseded.append((collection, old))
         nodes = [node for v in versions for node in _nodes(v)]
         for i in range(0, len(nodes), _BATCH):
-            self.vectors.add(nodes[i : i + _BATCH])
+            self._vectors.add(nodes[i : i + _BATCH])
         ids, vecs, metas = [], [], []
         for v in versions:
             for id_, vec, meta in _sentence_records(v):
@@ -165,7 +174,7 @@ class Store:
                 vecs.append(vec)
                 metas.append(meta)
         for i in range(0, len(ids), _BATCH):
-            self.sentences.add(ids=ids[i : i + _BATCH], embeddings=vecs[i : i + _BATCH],
+            self._sentences.add(ids=ids[i : i + _BATCH], embeddings=vecs[i : i + _BATCH],
                                metadatas=metas[i : i + _BATCH])
         # every field, None included: Chroma's upsert merges metadata, and only a None
         # removes a key, so a replaced article would keep its predecessor's title or URL
@@ -173,7 +182,7 @@ class Store:
                    for v in versions]
         for i in range(0, len(versions), _BATCH):
             part = versions[i : i + _BATCH]
-            self.docs.upsert(ids=[v.doc.meta.source for v in part],
+            self._docs.upsert(ids=[v.doc.meta.source for v in part],
                              documents=[v.doc.text for v in part],
                              metadatas=records[i : i + _BATCH],
                              embeddings=[[1.0]] * len(part))
@@ -181,14 +190,14 @@ class Store:
             _delete_ids(collection, old)
 
     def delete(self, source: str) -> None:
-        if not self.docs.get(ids=[source], include=[])["ids"]:
+        if not self.has(source):
             raise DocumentNotFound(f"no document {source!r} to delete")
-        self.docs.delete(ids=[source])  # uncommit first: its chunks vanish from answers
+        self._docs.delete(ids=[source])  # uncommit first: its chunks vanish from answers
         self._remove_version(source)
 
     def _remove_version(self, source: str) -> None:
-        self.chunks.delete(where={"source": source})
-        self.sentences.delete(where={"source": source})
+        self._chunks.delete(where={"source": source})
+        self._sentences.delete(where={"source": source})
 
     # -- reading for answers ---------------------------------------------------------
 
@@ -198,7 +207,7 @@ class Store:
         Chroma's records (as hybrid reads them), not from the nodes llama-index rebuilds
         from its own copy of the metadata, which once came back without a key."""
         # a few extra: results of uncommitted or superseded versions are dropped
-        result = self.vectors.query(
+        result = self._vectors.query(
             VectorStoreQuery(query_embedding=vec.tolist(), similarity_top_k=k * 2 + 2)
         )
         cosine = {  # llama-index reports exp(-distance); the distance is 1 - cosine
@@ -214,7 +223,7 @@ class Store:
         parses every result's text and metadata: on BBC 3.6 ms for 42 results against 0.55
         ms for ids and distances, and hybrid retrieval needs the text of its final top k only.
         """
-        got = self.chunks.query(query_embeddings=[vec.tolist()], n_results=n,
+        got = self._chunks.query(query_embeddings=[vec.tolist()], n_results=n,
                                 include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
 
@@ -222,32 +231,32 @@ class Store:
         """The cosine of each stored chunk among ``ids`` to ``vec``."""
         if not ids:
             return {}
-        got = self.chunks.get(ids=list(ids), include=["embeddings"])
+        got = self._chunks.get(ids=list(ids), include=["embeddings"])
         return {i: float(np.dot(e, vec)) for i, e in zip(got["ids"], got["embeddings"])}
 
     def chunks_by_id(self, ids: Sequence[str], cosine: Mapping[str, float]) -> list[ScoredChunk]:
         """The stored chunks among ``ids``, in that order, scored by their known cosine."""
         if not ids:
             return []
-        got = self.chunks.get(ids=list(ids), include=["metadatas", "documents"])
+        got = self._chunks.get(ids=list(ids), include=["metadatas", "documents"])
         by_id = {i: _scored(m, d, cosine[i])
                  for i, m, d in zip(got["ids"], got["metadatas"], got["documents"])}
         return [by_id[i] for i in ids if i in by_id]
 
     def all_chunks(self) -> tuple[list[str], list[str]]:
         """Every stored chunk's id and text."""
-        got = _get_all(self.chunks, ["documents"])
+        got = _get_all(self._chunks, ["documents"])
         return got["ids"], got["documents"]
 
     def chunk_ids(self) -> list[str]:
         """Every stored chunk's id (no text: what a BM25 rebuild checks its cache against)."""
-        return _get_all(self.chunks, [])["ids"]
+        return _get_all(self._chunks, [])["ids"]
 
     def chunk_texts(self, ids: Sequence[str]) -> dict[str, str]:
         """The text of each stored chunk among ``ids``."""
         texts: dict[str, str] = {}
         for i in range(0, len(ids), _BATCH):
-            got = self.chunks.get(ids=list(ids[i : i + _BATCH]), include=["documents"])
+            got = self._chunks.get(ids=list(ids[i : i + _BATCH]), include=["documents"])
             texts.update(zip(got["ids"], got["documents"]))
         return texts
 
@@ -261,6 +270,29 @@ class Store:
             if source in metas and metas[source].hash[: len(h)] == h
         ]
 
+    def sources_of(self, ids: Sequence[str]) -> list[str]:
+        """The documents of the given chunk ids, in order of first appearance."""
+        if not ids:
+            return []
+        got = self._chunks.get(ids=list(ids), include=["metadatas"])
+        by_id = {i: str(m["source"]) for i, m in zip(got["ids"], got["metadatas"])}
+        return list(dict.fromkeys(by_id[i] for i in ids if i in by_id))
+
+    def nearest_sentence_sources(self, vec: np.ndarray, n: int) -> list[str]:
+        """The documents of the n sentences nearest to ``vec``, nearest first (fewer when
+        the store holds fewer sentences)."""
+        got = self._sentences.query(query_embeddings=[vec.tolist()], n_results=n,
+                                    include=["metadatas"])
+        return list(dict.fromkeys(str(m["source"]) for m in got["metadatas"][0]))
+
+    def warm(self, vec: np.ndarray) -> None:
+        """Load each collection's vector index now (~100 ms the first time) rather than on
+        the first question."""
+        for collection in (self._chunks, self._sentences):
+            if collection.count():
+                collection.query(query_embeddings=[vec.tolist()], n_results=1,
+                                 include=["distances"])
+
     def sentence_vectors(
         self, chunks: Sequence[ScoredChunk]
     ) -> dict[tuple[str, int, int], np.ndarray]:
@@ -271,7 +303,7 @@ class Store:
         }
         if not keys:
             return {}
-        got = self.sentences.get(ids=list(keys), include=["embeddings"])
+        got = self._sentences.get(ids=list(keys), include=["embeddings"])
         return {keys[i]: np.asarray(e, dtype=np.float32)
                 for i, e in zip(got["ids"], got["embeddings"])}
 

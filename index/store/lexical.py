@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
 from citebot.index.store.chroma import Store
 
 
@@ -124,7 +125,7 @@ class LexicalIndex:
         if snap is not None and now - self._checked < STALE_CHECK_SECONDS:
             return snap
         self._checked = now
-        count = int(self.store.chunks.count())
+        count = self.store.chunk_count()
         if snap is not None and len(snap.ids) == count:
             return snap
         ids_file = self.path / "ids.json"

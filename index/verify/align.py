@@ -12,6 +12,7 @@ under a millisecond per quote word.
 from dataclasses import dataclass
 
 import numpy as np
+
 from citebot.index.text.words import Words
 
 MAX_GAP = 150  # words an ellipsis may stand for; further apart is two separate passages

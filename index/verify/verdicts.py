@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from bm25s.stopwords import STOPWORDS_EN
+
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import InvalidInput
 from citebot.index.ingest.chunking import sentences
@@ -104,21 +105,13 @@ def judge(quote: str, speaker: str | None, docs: Sequence[tuple[Document, Words]
 
 def _lexical_sources(quote: str, store: Store, lexical: LexicalIndex) -> list[str]:
     """Documents of the chunks BM25 ranks highest for the quote's words."""
-    ids = [i for i, _ in lexical.search(quote, LEXICAL_CHUNKS)]
-    if not ids:
-        return []
-    got = store.chunks.get(ids=ids, include=["metadatas"])
-    by_id = {i: str(m["source"]) for i, m in zip(got["ids"], got["metadatas"])}
-    return list(dict.fromkeys(by_id[i] for i in ids if i in by_id))
+    return store.sources_of([i for i, _ in lexical.search(quote, LEXICAL_CHUNKS)])
 
 
 def _dense_sources(quote: str, store: Store, embedder: Embedder) -> list[str]:
     """Documents of the sentences closest to the quote in meaning (one Chroma query on the
     stored sentence vectors: a quote is about a sentence long)."""
-    vec = embedder.embed_queries([quote])[0]
-    got = store.sentences.query(query_embeddings=[vec.tolist()], n_results=DENSE_SENTENCES,
-                                include=["metadatas"])  # fewer when the store holds fewer
-    return list(dict.fromkeys(str(m["source"]) for m in got["metadatas"][0]))
+    return store.nearest_sentence_sources(embedder.embed_queries([quote])[0], DENSE_SENTENCES)
 
 
 def _read(store: Store, sources: list[str]) -> list[tuple[Document, Words]]:

@@ -4,10 +4,10 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 
 import pytest
-from citebot.api.app import create_app
-from citebot.index.service import Citebot
 from fastapi.testclient import TestClient
 
+from citebot.api.app import create_app
+from citebot.index.service import Citebot
 from tests.api.helpers import wait_ready
 
 

@@ -1,9 +1,9 @@
 """POST /v1/ask in-process: answers, the citation invariant, follow-ups and every refusal."""
 
 import pytest
-from citebot.index.ask.answer import NOT_FOUND
 from fastapi.testclient import TestClient
 
+from citebot.index.ask.answer import NOT_FOUND
 from tests.api.helpers import assert_cited_verbatim
 
 

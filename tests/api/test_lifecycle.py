@@ -10,13 +10,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
+
 from citebot.api.app import create_app
 from citebot.api.schemas import NON_BLANK
 from citebot.index.embed.embedder import Embedder
 from citebot.index.service import Citebot
-from citebot.index.settings import Settings
-from fastapi.testclient import TestClient
-
+from citebot.settings import Settings
 from tests.api.helpers import free_port, wait_ready
 
 

@@ -10,11 +10,6 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from citebot.api.app import create_app
-from citebot.api.schemas import SOURCE_PATTERN
-from citebot.index.embed.embedder import Embedder
-from citebot.index.service import Citebot
-from citebot.index.settings import Settings
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
@@ -22,6 +17,11 @@ from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 from starlette.types import Receive, Scope, Send
 
+from citebot.api.app import create_app
+from citebot.api.schemas import SOURCE_PATTERN
+from citebot.index.embed.embedder import Embedder
+from citebot.index.service import Citebot
+from citebot.settings import Settings
 from tests.api.helpers import AUTH, KEY, wait_ready
 from tests.conftest import CORPUS
 

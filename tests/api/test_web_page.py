@@ -18,8 +18,6 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from citebot.api.app import create_app
-from citebot.index.service import Citebot
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
@@ -29,6 +27,8 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+from citebot.api.app import create_app
+from citebot.index.service import Citebot
 from tests.api.helpers import wait_ready
 from tests.conftest import CORPUS
 

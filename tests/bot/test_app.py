@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram.ext import Application
+
 from citebot.bot import render
 from citebot.bot.app import build_application, running
 from citebot.index.models import Turn
 from citebot.index.service import Citebot
-from citebot.index.settings import Settings
-from telegram.ext import Application
-
+from citebot.settings import Settings
 from tests.bot.fake_bot_api import FakeBotApi, parse_html
 from tests.conftest import CORPUS
 

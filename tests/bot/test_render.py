@@ -5,10 +5,10 @@ import html
 import re
 
 import pytest
+
 from citebot.bot import parse, render
 from citebot.bot.access import Allowlist, RateLimit
 from citebot.index.models import Answer, Citation, DocumentMeta, Match, Verdict
-
 from tests.bot.fake_bot_api import parse_html
 
 NASTY = "AT&T <b>bold?</b> 1 > 0 & x < y "  # every character Telegram HTML cares about

@@ -13,15 +13,15 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
+
 from citebot.api.app import create_app
 from citebot.bot import render
 from citebot.bot.app import build_application, companion, running
 from citebot.cli.main import main
 from citebot.index.embed.embedder import Embedder
 from citebot.index.service import Citebot
-from citebot.index.settings import Settings, get_settings
-from fastapi.testclient import TestClient
-
+from citebot.settings import Settings, get_settings
 from tests.bot.fake_bot_api import FakeBotApi, parse_html
 from tests.conftest import CORPUS
 

@@ -5,10 +5,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from citebot.cli.main import main
 from citebot.index.service import Citebot
-from citebot.index.settings import get_settings
-
+from citebot.settings import get_settings
 from tests.conftest import CORPUS
 
 QUESTION = "Who summoned the Chinese ambassador?"

@@ -3,6 +3,7 @@ import math
 from pathlib import Path
 
 import pytest
+
 from citebot.cli.main import parser
 from citebot.evaluate import beir
 from citebot.evaluate.runs import (
@@ -13,7 +14,6 @@ from citebot.evaluate.runs import (
     score,
 )
 from citebot.index.errors import InvalidInput
-
 from tests.conftest import ROOT
 
 TINY = ROOT / "tests" / "data" / "tiny_beir"

@@ -1,10 +1,10 @@
 """The sample corpus's question file (tests/questions.jsonl): retrieval and answer quality."""
 
 import pytest
+
 from citebot.evaluate.runs import Report, evaluate_questions, read_questions
 from citebot.index.ask.answer import NOT_FOUND
 from citebot.index.service import Citebot
-
 from tests.conftest import ROOT
 
 QUESTIONS = ROOT / "tests" / "questions.jsonl"

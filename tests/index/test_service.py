@@ -1,11 +1,11 @@
 import re
 
 import pytest
+
 from citebot.index.ask.answer import NOT_FOUND
 from citebot.index.errors import InvalidInput
 from citebot.index.models import Answer, Turn
 from citebot.index.service import Citebot
-
 from tests.conftest import CORPUS
 
 QUESTIONS = [

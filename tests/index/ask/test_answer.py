@@ -1,6 +1,7 @@
 """What a question names (the words an answer's passages must mention)."""
 
 import pytest
+
 from citebot.index.ask.answer import named
 
 

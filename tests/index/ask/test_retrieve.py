@@ -5,11 +5,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from citebot.index.service import Citebot
 from citebot.index.settings import RetrievalMode
 from citebot.index.store.chroma import chunk_id
 from citebot.index.store.lexical import STALE_CHECK_SECONDS
-
 from tests.conftest import CORPUS
 
 

@@ -2,15 +2,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
+
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import StoreMismatch
 from citebot.index.ingest.chunking import chunk
 from citebot.index.ingest.loader import discover, load, make_document
 from citebot.index.models import Chunk
 from citebot.index.service import Citebot
-from citebot.index.settings import Settings, default_model
-from pydantic import ValidationError
-
+from citebot.index.settings import default_model
+from citebot.settings import Settings
 from tests.conftest import CORPUS
 
 TEXTS = [

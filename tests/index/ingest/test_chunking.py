@@ -2,7 +2,6 @@ from citebot.index.embed.embedder import Embedder
 from citebot.index.ingest.boilerplate import is_boilerplate
 from citebot.index.ingest.chunking import chunk
 from citebot.index.ingest.loader import discover, load, make_document
-
 from tests.conftest import CORPUS
 
 

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from citebot.index.errors import EmptyCorpus, UnreadableFile
 from citebot.index.ingest.extract import _unwrap
 from citebot.index.ingest.loader import SourceFile, discover, load
 from citebot.index.models import Citation
 from citebot.index.service import Citebot
-
 from tests.index.ingest.formats import (
     ARTICLE_TEXT,
     COPPER,

@@ -2,9 +2,9 @@ import hashlib
 from pathlib import Path
 
 import pytest
+
 from citebot.index.errors import InvalidInput, UnreadableFile
 from citebot.index.ingest.loader import SourceFile, discover, headline, load
-
 from tests.conftest import CORPUS
 
 # SHA-256 of ../shared/corpus/*.txt, so the check holds in a clone with no shared/ beside it

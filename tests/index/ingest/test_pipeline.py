@@ -3,6 +3,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import EmptyCorpus
 from citebot.index.models import Chunk
@@ -16,7 +17,7 @@ def test_reingest_is_idempotent(make_bot: Callable[..., Citebot], corpus_copy: P
     assert first.chunks > 5
     again = bot.ingest()
     assert (again.added, again.updated, again.unchanged, again.chunks) == (0, 0, 5, 0)
-    assert bot.store.chunks.count() == first.chunks
+    assert bot.store.chunk_count() == first.chunks
 
 
 def test_changed_file_replaces_its_chunks_and_prune_removes(
@@ -29,7 +30,7 @@ def test_changed_file_replaces_its_chunks_and_prune_removes(
                       encoding="utf-8")
     report = bot.ingest()
     assert (report.updated, report.unchanged) == (1, 4)
-    ids = bot.store.chunks.get(where={"source": target.name})["ids"]
+    ids = bot.store._chunks.get(where={"source": target.name})["ids"]
     assert ids and all(bot.store.hashes()[target.name][:16] in i for i in ids)
     answer = bot.ask("What does Bolivia export?")
     assert answer.found and answer.citations[0].source == target.name
@@ -41,8 +42,8 @@ def test_changed_file_replaces_its_chunks_and_prune_removes(
     pruned = bot.ingest(prune=True)
     assert pruned.removed == 1
     assert "000_86393d9dbeceabfc.txt" not in bot.store.hashes()
-    assert not bot.store.chunks.get(where={"source": "000_86393d9dbeceabfc.txt"})["ids"]
-    assert not bot.store.sentences.get(where={"source": "000_86393d9dbeceabfc.txt"})["ids"]
+    assert not bot.store._chunks.get(where={"source": "000_86393d9dbeceabfc.txt"})["ids"]
+    assert not bot.store._sentences.get(where={"source": "000_86393d9dbeceabfc.txt"})["ids"]
 
 
 def test_non_utf8_file_is_skipped_and_named(

@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from citebot.index.errors import StoreMismatch
 from citebot.index.service import Citebot
-from citebot.index.settings import Settings
 from citebot.index.store.chroma import _BATCH, Store, connect
+from citebot.settings import Settings
 
 
 def test_all_chunks_pages_past_one_chroma_call(tmp_path: Path) -> None:
@@ -20,7 +21,7 @@ def test_all_chunks_pages_past_one_chroma_call(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     for start in range(0, n, _BATCH):
         ids = [f"doc@h#{i}" for i in range(start, min(n, start + _BATCH))]
-        store.chunks.add(ids=ids, documents=[f"text {i}" for i in ids],
+        store._chunks.add(ids=ids, documents=[f"text {i}" for i in ids],
                          embeddings=rng.random((len(ids), 4)).tolist())
     ids, texts = store.all_chunks()
     assert len(ids) == n == len(set(ids))
@@ -41,7 +42,7 @@ class _FailingUpsert:
 
 
 def _stored_versions(bot: Citebot) -> Counter[tuple[str, str]]:
-    got = bot.store.chunks.get(include=["metadatas"])
+    got = bot.store._chunks.get(include=["metadatas"])
     return Counter((m["source"], m["doc_hash"]) for m in got["metadatas"])
 
 
@@ -55,7 +56,7 @@ def test_failed_commit_keeps_old_versions_and_the_retry_cleans_up(
         path = corpus_copy / name
         path.write_text(path.read_text() + "\nA sentence added about zeppelins.\n")
     broken = Citebot(bot.settings, embedder=bot.embedder)
-    broken.store.docs = _FailingUpsert(broken.store.docs)
+    broken.store._docs = _FailingUpsert(broken.store._docs)
     with pytest.raises(RuntimeError, match="committing"):
         broken.ingest()
     assert bot.store.hashes() == before
@@ -98,7 +99,7 @@ def test_a_store_refuses_embeddings_of_another_kind(tmp_path: Path) -> None:
     store = Store(client, "kinds", "all-MiniLM-L6-v2 fp32")
     Store(client, "kinds", "other-model fp32")  # still empty: it takes the new kind
     store = Store(client, "kinds", "all-MiniLM-L6-v2 fp32")
-    store.docs.add(ids=["a.txt"], documents=["text"], embeddings=[[1.0]],
+    store._docs.add(ids=["a.txt"], documents=["text"], embeddings=[[1.0]],
                    metadatas=[{"source": "a.txt", "hash": "h", "chars": 4, "chunks": 0}])
     assert Store(client, "kinds", "all-MiniLM-L6-v2 fp32").count() == 1
     with pytest.raises(StoreMismatch, match="holds all-MiniLM-L6-v2 fp32 embeddings, but this "

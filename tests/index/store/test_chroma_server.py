@@ -9,10 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from citebot.index.embed.embedder import Embedder
 from citebot.index.service import Citebot
-from citebot.index.settings import Settings
-
+from citebot.settings import Settings
 from tests.index.test_service import assert_invariant
 
 

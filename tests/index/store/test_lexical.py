@@ -4,6 +4,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+
 from citebot.index.service import Citebot
 from citebot.index.store.lexical import LexicalIndex
 

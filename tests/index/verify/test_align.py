@@ -2,6 +2,7 @@
 text-fragment links. No model or store needed."""
 
 import pytest
+
 from citebot.index.text.words import Words, segments
 from citebot.index.verify.align import MAX_GAP, approximate, exact
 from citebot.index.verify.anchors import context, text_fragment

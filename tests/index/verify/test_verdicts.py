@@ -5,12 +5,12 @@ from collections.abc import Callable
 from urllib.parse import unquote
 
 import pytest
+
 from citebot.cli.main import parser
 from citebot.index.errors import InvalidInput
 from citebot.index.models import Verdict
 from citebot.index.service import Citebot
 from citebot.index.verify.claimreview import to_claimreview
-
 from tests.conftest import CORPUS
 
 LIN_JIAN = ("The Chinese side has never provided lethal weapons to any party in the conflict, "
