@@ -44,7 +44,7 @@ from citebot.index import offline  # noqa: E402, F401
 from citebot.index.ingest.pipeline import Ingestor  # noqa: E402
 from citebot.index.models import Chunk, ScoredChunk  # noqa: E402
 from citebot.index.service import Citebot  # noqa: E402
-from citebot.index.store.lexical import tokenize  # noqa: E402
+from citebot.index.text.tokens import tokenize  # noqa: E402
 from citebot.settings import Settings  # noqa: E402
 
 SCIFACT = ROOT.parent / "shared" / "datasets" / "scifact"

@@ -39,10 +39,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from citebot.index.ingest.chunking import sentences  # noqa: E402
 from citebot.index.ingest.loader import lines  # noqa: E402
 from citebot.index.models import Document  # noqa: E402
 from citebot.index.service import Citebot  # noqa: E402
+from citebot.index.text.sentences import sentences  # noqa: E402
 from citebot.index.text.words import Words  # noqa: E402
 from citebot.index.verify.verdicts import judge  # noqa: E402
 from citebot.settings import Settings  # noqa: E402

@@ -1,28 +1,19 @@
 """Split a document into sentence-aligned chunks that record their character offsets.
 
-Sentences come from nltk's Punkt model (the English parameters ship inside llama-index).
-The packing is ours rather than llama-index's ``SentenceSplitter``: that splitter counts
-tiktoken tokens (not the embedding model's word pieces, so its chunks get truncated) and
-locates chunks with ``str.find``, which loses offsets once text is stripped or repeated.
+Sentences come from ``citebot.index.text.sentences``. The packing is ours rather than
+llama-index's ``SentenceSplitter``: that splitter counts tiktoken tokens (not the embedding
+model's word pieces, so its chunks get truncated) and locates chunks with ``str.find``,
+which loses offsets once text is stripped or repeated.
 """
 
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 
 from citebot.index.ingest.boilerplate import is_boilerplate
 from citebot.index.ingest.loader import front_matter_end, lines
 from citebot.index.models import Chunk, Document, Span
+from citebot.index.text.sentences import sentences
 
 TokenCounter = Callable[[list[str]], list[int]]
-
-
-@lru_cache(maxsize=1)
-def _punkt():  # type: ignore[no-untyped-def]
-    from llama_index.core.utils import globals_helper
-    from nltk.tokenize import PunktTokenizer
-
-    globals_helper.wait_for_nltk_check()  # puts llama-index's bundled nltk data on the path
-    return PunktTokenizer("english")
 
 
 def blocks(text: str) -> Iterator[list[tuple[int, int]]]:
@@ -40,18 +31,6 @@ def blocks(text: str) -> Iterator[list[tuple[int, int]]]:
             block.append((start, end))
     if block:
         yield block
-
-
-def sentences(text: str, start: int, end: int) -> list[Span]:
-    """Sentence spans of one line, trimmed of surrounding white space."""
-    spans = []
-    for s, e in _punkt().span_tokenize(text[start:end]):
-        piece = text[start + s : start + e]
-        lead = len(piece) - len(piece.lstrip())
-        trail = len(piece) - len(piece.rstrip())
-        if e - s - lead - trail > 0:
-            spans.append(Span(start=start + s + lead, end=start + e - trail))
-    return spans
 
 
 def _split_long(text: str, span: Span, tokens: int, limit: int) -> list[Span]:

@@ -22,17 +22,7 @@ from typing import Any
 import numpy as np
 
 from citebot.index.store.chroma import Store
-
-
-def tokenize(texts: list[str]) -> list[list[str]]:
-    """Lower-cased, English stop words dropped, Snowball-stemmed: "Recruited" → "recruit"."""
-    import bm25s
-    import Stemmer
-
-    return bm25s.tokenize(  # type: ignore[no-any-return]
-        texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), return_ids=False,
-        show_progress=False,
-    )
+from citebot.index.text.tokens import tokenize
 
 
 @dataclass(frozen=True)

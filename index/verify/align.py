@@ -41,10 +41,6 @@ class Alignment:
     longest_run: int = 0  # the most quote words found in a row
     changes: tuple[Change, ...] = ()
 
-    @property
-    def matched(self) -> int:
-        return len(self.kept)
-
 
 def exact(doc: Words, parts: list[Words]) -> list[Alignment]:
     """Every place the quote's parts occur verbatim, in order, each within MAX_GAP words,

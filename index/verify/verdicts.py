@@ -19,16 +19,17 @@ from bm25s.stopwords import STOPWORDS_EN
 
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import InvalidInput
-from citebot.index.ingest.chunking import sentences
 from citebot.index.ingest.loader import lines
 from citebot.index.models import Document, Match, Verdict
 from citebot.index.store.chroma import Store
 from citebot.index.store.lexical import LexicalIndex
 from citebot.index.text.checks import valid_unicode
+from citebot.index.text.names import same_speaker
+from citebot.index.text.sentences import sentences
 from citebot.index.text.words import Words, segments
 from citebot.index.verify.align import Alignment, Change, approximate, exact
 from citebot.index.verify.anchors import context, text_fragment
-from citebot.index.verify.speakers import attribute, same_speaker
+from citebot.index.verify.speakers import attribute
 
 # candidates per quote: chunks from BM25, sentences from the dense index; at most
 # MAX_DOCUMENTS of their documents from each are aligned in full
