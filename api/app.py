@@ -80,6 +80,7 @@ def create_app(
                 await stack.enter_async_context(companion(bot))
             yield
             # _start's threads cannot be interrupted: shutdown waits for them to finish
+        await anyio.to_thread.run_sync(bot.close)  # saves the lexical index's cache
 
     app = FastAPI(
         title="citebot",

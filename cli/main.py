@@ -139,7 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         run: Callable[[Citebot, argparse.Namespace], int] = args.run
-        return run(Citebot(settings), args)
+        bot = Citebot(settings)
+        try:
+            return run(bot, args)
+        finally:
+            bot.close()
     except CitebotError as e:
         print(f"citebot: {e}", file=sys.stderr)
         return 2

@@ -29,6 +29,8 @@ from citebot.index.store.lexical import LexicalIndex
 from citebot.index.text.checks import valid_unicode
 from citebot.index.verify.verdicts import check_quote, verify_quote
 
+LEFTOVER_SECONDS = 600.0  # a write older than this, never committed, was killed
+
 
 class Citebot:
     """Loads the model and opens the store once; every method is safe to call from threads."""
@@ -65,6 +67,20 @@ class Citebot:
         self.store.warm(vec)
         self.retriever.retrieve("warm up", vec, 1, "hybrid")
 
+    def close(self) -> None:
+        """Save the lexical index's cache (so the next start applies only newer changes)."""
+        if "lexical" in self.__dict__:
+            self.lexical.save()
+
+    def clean_up(self) -> int:
+        """Remove chunks a killed write left behind (``Store.clean_leftovers``); returns how
+        many. On a Chroma server another process may be mid-write, so only leftovers older
+        than LEFTOVER_SECONDS go; an embedded store has no other writer (its folder is
+        locked), so all of them do."""
+        with self._write_lock:
+            return self.store.clean_leftovers(LEFTOVER_SECONDS if self.settings.chroma_host
+                                              else 0.0)
+
     # -- writing ----------------------------------------------------------------------
 
     def ingest(
@@ -74,13 +90,13 @@ class Citebot:
         prune: bool = False,
         progress: Callable[[int], Progress] | None = None,
     ) -> IngestReport:
+        self.clean_up()
         with self._write_lock:
             ingestor = Ingestor(self.settings, self.embedder, self.store)
             report = ingestor.ingest_paths(
                 paths or [self.settings.corpus_dir], prune=prune, progress=progress
             )
-            if report.chunks or report.removed:
-                self.lexical.rebuild()
+            self.lexical.catch_up()
             return report
 
     def add_document(self, source: str, text: str | bytes, **meta: str | None) -> DocumentMeta:
@@ -99,14 +115,14 @@ class Citebot:
         doc = make_document(source, text, **(found.meta() | given))  # the caller's meta wins
         with self._write_lock:
             Ingestor(self.settings, self.embedder, self.store).write([doc])
-            self.lexical.rebuild()
+            self.lexical.catch_up()
         return self.store.metas([source])[source]
 
     def ingest_documents(self, docs: Iterable[Document], *,
                          progress: Callable[[int], Progress] | None = None) -> int:
         """Make the store hold exactly ``docs`` (documents made in memory, e.g. a BEIR
-        corpus): new and changed ones written in bulk, the others removed, the lexical
-        index rebuilt once. Returns the number of chunks embedded."""
+        corpus): new and changed ones written in bulk, the others removed. Returns the
+        number of chunks embedded."""
         with self._write_lock:
             known = self.store.hashes()
             docs = list(docs)
@@ -116,14 +132,13 @@ class Citebot:
             gone = set(known) - {d.meta.source for d in docs}
             for source in gone:
                 self.store.delete(source)
-            if chunks or gone:
-                self.lexical.rebuild()
+            self.lexical.catch_up()
             return chunks
 
     def delete_document(self, source: str) -> None:
         with self._write_lock:
             self.store.delete(source)
-            self.lexical.rebuild()
+            self.lexical.catch_up()
 
     # -- reading ----------------------------------------------------------------------
 
@@ -136,7 +151,7 @@ class Citebot:
 
     def passages(self) -> list[str]:
         """Every stored chunk's text (evaluation counts the passages holding an answer)."""
-        return self.store.all_chunks()[1]
+        return [text for _, texts in self.store.committed_chunks() for text in texts]
 
     def retrieve(self, questions: Sequence[str], k: int,
                  mode: RetrievalMode | None = None) -> list[list[ScoredChunk]]:

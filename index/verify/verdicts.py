@@ -31,10 +31,10 @@ from citebot.index.verify.align import Alignment, Change, approximate, exact
 from citebot.index.verify.anchors import context, text_fragment
 from citebot.index.verify.speakers import attribute
 
-# candidates per quote: chunks from BM25, sentences from the dense index; at most
+# candidates per quote: chunks from BM25 and from the dense index; at most
 # MAX_DOCUMENTS of their documents from each are aligned in full
 LEXICAL_CHUNKS = 10
-DENSE_SENTENCES = 20
+DENSE_CHUNKS = 20
 MAX_DOCUMENTS = 8
 MAX_MATCHES = 5
 MAX_VERBATIM = 25  # occurrences looked at for who said them
@@ -110,9 +110,11 @@ def _lexical_sources(quote: str, store: Store, lexical: LexicalIndex) -> list[st
 
 
 def _dense_sources(quote: str, store: Store, embedder: Embedder) -> list[str]:
-    """Documents of the sentences closest to the quote in meaning (one Chroma query on the
-    stored sentence vectors: a quote is about a sentence long)."""
-    return store.nearest_sentence_sources(embedder.embed_queries([quote])[0], DENSE_SENTENCES)
+    """Documents of the chunks closest to the quote in meaning (one Chroma query). Chunks,
+    not sentences: nothing else searches sentences by nearest neighbour, and an index entry
+    per sentence cost most of the store's memory (benchmarks/verify.py: same verdicts)."""
+    vec = embedder.embed_queries([quote])[0]
+    return store.sources_of([i for i, _ in store.nearest(vec, DENSE_CHUNKS)])
 
 
 def _read(store: Store, sources: list[str]) -> list[tuple[Document, Words]]:

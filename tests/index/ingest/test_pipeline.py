@@ -43,7 +43,7 @@ def test_changed_file_replaces_its_chunks_and_prune_removes(
     assert pruned.removed == 1
     assert "000_86393d9dbeceabfc.txt" not in bot.store.hashes()
     assert not bot.store._chunks.get(where={"source": "000_86393d9dbeceabfc.txt"})["ids"]
-    assert not bot.store._sentences.get(where={"source": "000_86393d9dbeceabfc.txt"})["ids"]
+    assert not bot.store._sentvecs.get(where={"source": "000_86393d9dbeceabfc.txt"})["ids"]
 
 
 def test_non_utf8_file_is_skipped_and_named(
