@@ -4,6 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+VerdictKind = Literal["verified", "unattributed", "altered", "misattributed", "not_found"]
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -128,5 +130,5 @@ class Verdict(_Frozen):
 
     quote: str
     speaker: str | None = None
-    verdict: Literal["verified", "unattributed", "altered", "misattributed", "not_found"]
+    verdict: VerdictKind
     matches: list[Match] = []

@@ -232,7 +232,7 @@ class Embedder:
 
         with torch.inference_mode():
             out = self.model[0].auto_model(**{k: torch.from_numpy(enc[k]) for k in _INPUTS})
-        return out.last_hidden_state.float().numpy()
+        return np.asarray(out.last_hidden_state.float().numpy(), dtype=np.float32)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

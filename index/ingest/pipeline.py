@@ -8,9 +8,10 @@ from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import CitebotError, EmptyCorpus
 from citebot.index.ingest.chunking import chunk
 from citebot.index.ingest.loader import KINDS, discover, load
-from citebot.index.models import Document, IngestReport
+from citebot.index.models import Chunk, Document, IngestReport
 from citebot.index.settings import CoreSettings
-from citebot.index.store.chroma import Store, Version
+from citebot.index.store.chroma import Store
+from citebot.index.store.records import Version
 
 Progress = Callable[[int], None]
 _EMBED_GROUP = 256  # chunks embedded per model call across documents: fewer, fuller batches
@@ -80,7 +81,7 @@ class Ingestor:
         indexed.
         """
         total = 0
-        group: list[tuple[Document, list]] = []
+        group: list[tuple[Document, list[Chunk]]] = []
         for doc in docs:
             pieces = chunk(
                 doc,
@@ -94,7 +95,7 @@ class Ingestor:
                 group = []
         return total + self._flush(group, tick)
 
-    def _flush(self, group: list[tuple[Document, list]], tick: Progress | None) -> int:
+    def _flush(self, group: list[tuple[Document, list[Chunk]]], tick: Progress | None) -> int:
         flat = [c for _, pieces in group for c in pieces]
         chunk_vecs, sentence_vecs = self.embedder.embed_chunks(flat)
         versions, i = [], 0

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from llama_index.core.schema import BaseNode
 from llama_index.core.vector_stores import VectorStoreQuery
 
 from citebot.index import offline  # noqa: F401
@@ -154,14 +155,15 @@ class Store:
         new_hash = {v.doc.meta.source: v.doc.meta.hash for v in versions}
         # every stored version of these sources, read once: leftovers of a crashed try of
         # the new version go now, superseded versions once the new ones are committed
-        leftover, old = [], []
+        leftover: list[str] = []
+        old: list[str] = []
         for id_, m in _versions_of(self._chunks, list(new_hash)):
             same = m["doc_hash"] == new_hash[str(m["source"])]
             (leftover if same else old).append(id_)
         self._delete_chunks(leftover)
         nodes = [node for v in versions for node in records.nodes(v)]
         for i in range(0, len(nodes), _BATCH):
-            self._vectors.add(nodes[i : i + _BATCH])
+            self._vectors.add(list[BaseNode](nodes[i : i + _BATCH]))
         for v in versions:
             ids, packed, metas = records.sentence_records(v)
             for i in range(0, len(ids), _BATCH):

@@ -20,7 +20,7 @@ from bm25s.stopwords import STOPWORDS_EN
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import InvalidInput
 from citebot.index.ingest.loader import lines
-from citebot.index.models import Document, Match, Verdict
+from citebot.index.models import Document, Match, Verdict, VerdictKind
 from citebot.index.store.chroma import Store
 from citebot.index.store.lexical import LexicalIndex
 from citebot.index.text.checks import valid_unicode
@@ -193,7 +193,7 @@ def _attribution(quote: str, speaker: str | None, matches: list[Match]) -> Verdi
     """Verbatim words are misattributed only when the corpus names someone else and never
     the given speaker; words it attributes to no one cannot contradict the speaker, nor
     confirm them: ``unattributed``."""
-    verdict = "verified"
+    verdict: VerdictKind = "verified"
     if speaker:
         agree = [m for m in matches if m.speaker and same_speaker(speaker, m.speaker)]
         other = [m for m in matches if m.speaker and not same_speaker(speaker, m.speaker)]
