@@ -69,6 +69,7 @@ class LexicalIndex:
         self.file = path / "bm25.npz"
         self.store = store
         self._lock = threading.RLock()  # the index is read and changed under it
+        self._write_lock = threading.Lock()  # one file write at a time
         self._bm: Bm25 | None = None
         self._held: dict[str, str] = {}  # source -> the hash of the version indexed
         self._by_source: dict[str, list[str]] = {}  # source -> its indexed chunk ids
@@ -107,7 +108,9 @@ class LexicalIndex:
             self._refresh({c.source for c in changes})
             self._position = max(self._position, changes[-1].ts)
         if self._dirty and time.monotonic() - self._saved >= SAVE_SECONDS:
-            self.save()
+            # copied under the lock (fast), written by a thread: no question waits on disk
+            snapshot = self._snapshot()
+            threading.Thread(target=self._write, args=snapshot, daemon=True).start()
 
     def _refresh(self, sources: set[str]) -> None:
         want = {s: m.hash for s, m in self.store.metas(sources).items()}
@@ -159,21 +162,31 @@ class LexicalIndex:
             self.save()
 
     def save(self) -> None:
-        """Write the index atomically: a temporary file, then a rename."""
+        """Write the index now (on close: the next start applies only newer changes)."""
         with self._lock:
             if self._bm is None:
                 return
-            state = self._bm.state()
-            meta = {"format": _FORMAT, "position": self._position, "held": self._held}
-            self._dirty = False
-            self._saved = time.monotonic()
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            np.savez(f, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8), **state)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.file)
+            snapshot = self._snapshot()
+        self._write(*snapshot)
+
+    def _snapshot(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        assert self._bm is not None
+        self._dirty = False
+        self._saved = time.monotonic()
+        meta = {"format": _FORMAT, "position": self._position, "held": dict(self._held)}
+        return self._bm.state(), meta
+
+    def _write(self, state: dict[str, Any], meta: dict[str, Any]) -> None:
+        """Atomically: a temporary file, then a rename (a kill leaves the old file whole)."""
+        with self._write_lock:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                blob = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+                np.savez(f, meta=blob, **state)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.file)
 
     def _load(self) -> None:
         with np.load(self.file) as data:
