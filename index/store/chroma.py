@@ -16,11 +16,10 @@ The collections are private: other modules call the verbs below.
 
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
-from llama_index.core.schema import BaseNode
-from llama_index.core.vector_stores import VectorStoreQuery
 
 from citebot.index import offline  # noqa: F401
 from citebot.index.errors import DocumentNotFound, StoreMismatch
@@ -53,8 +52,6 @@ def connect(settings: CoreSettings) -> Any:
 
 class Store:
     def __init__(self, client: Any, name: str, embedding: str) -> None:
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
         # No embedding function anywhere: vectors are always passed in, so Chroma never
         # tries to download its default ONNX model.
         def make(suffix: str) -> Any:
@@ -66,8 +63,15 @@ class Store:
         self._sentvecs = make("sentvecs")
         self._docs = make("docs")
         self.changes = ChangeLog(make("changes"))
-        self._vectors = ChromaVectorStore(chroma_collection=self._chunks)
         self._check_kind(name, embedding)
+
+    @cached_property
+    def _vectors(self) -> Any:
+        """llama-index's view of the chunks, for writes and dense queries: imported on first
+        use, as importing llama-index costs ~1.5 s that hybrid questions never need."""
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        return ChromaVectorStore(chroma_collection=self._chunks)
 
     def _check_kind(self, name: str, embedding: str) -> None:
         """Record which embeddings and layout the store holds; refuse to mix in others.
@@ -161,6 +165,8 @@ class Store:
             same = m["doc_hash"] == new_hash[str(m["source"])]
             (leftover if same else old).append(id_)
         self._delete_chunks(leftover)
+        from llama_index.core.schema import BaseNode
+
         nodes = [node for v in versions for node in records.nodes(v)]
         for i in range(0, len(nodes), _BATCH):
             self._vectors.add(list[BaseNode](nodes[i : i + _BATCH]))
@@ -220,6 +226,8 @@ class Store:
         Chroma's records (as hybrid reads them), not from the nodes llama-index rebuilds
         from its own copy of the metadata, which once came back without a key."""
         # a few extra: results of uncommitted or superseded versions are dropped
+        from llama_index.core.vector_stores import VectorStoreQuery
+
         result = self._vectors.query(
             VectorStoreQuery(query_embedding=vec.tolist(), similarity_top_k=k * 2 + 2)
         )

@@ -3,14 +3,16 @@
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from llama_index.core.schema import TextNode
 
 from citebot.index.models import Chunk, Document, DocumentMeta, ScoredChunk
 from citebot.index.store.ids import chunk_id, parse_spans, spans_text
 from citebot.index.store.vectors import pack
+
+if TYPE_CHECKING:
+    from llama_index.core.schema import TextNode
 
 
 @dataclass(frozen=True)
@@ -23,8 +25,10 @@ class Version:
     sentence_vecs: Sequence[np.ndarray]  # per chunk, one row per sentence
 
 
-def nodes(v: Version) -> list[TextNode]:
+def nodes(v: Version) -> list["TextNode"]:
     """The chunks as llama-index nodes (written through ``ChromaVectorStore``)."""
+    from llama_index.core.schema import TextNode  # only writes need llama-index
+
     h = v.doc.meta.hash
     now = time.time()
     return [
