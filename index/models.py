@@ -85,15 +85,28 @@ class IngestReport(_Frozen):
     removed: int = 0
     chunks: int = 0
     seconds: float = 0.0
-    problems: list[str] = []
+    problems: list[str] = Field([], description="Why each skipped file was skipped")
+    unsupported: list[str] = Field(
+        [], description="Files of types citebot does not read, found in the folders given"
+    )
 
     def summary(self) -> str:
-        return (
+        line = (
             f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.skipped} skipped, {self.removed} removed; {self.chunks} "
             f"chunk{'' if self.chunks == 1 else 's'} embedded "
             f"in {self.seconds:.1f} s"
         )
+        if self.unsupported:
+            line += f"\n{unsupported_files(self.unsupported)}"
+        return line
+
+
+def unsupported_files(names: list[str], shown: int = 10) -> str:
+    """'2 files of unsupported types skipped: a.docx, b.rtf' (the first ``shown`` named)."""
+    more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    files = "file of an unsupported type" if len(names) == 1 else "files of unsupported types"
+    return f"{len(names):,} {files} skipped: {', '.join(names[:shown])}{more}"
 
 
 class Turn(_Frozen):

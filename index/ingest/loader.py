@@ -52,12 +52,27 @@ def discover(paths: Iterable[Path]) -> list[SourceFile]:
         if given.is_file():
             found.append(SourceFile(given.parent, given))
             continue
-        found.extend(
-            SourceFile(given, p)
-            for p in sorted(given.rglob("*"))
-            if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
-        )
+        found.extend(SourceFile(given, p) for p in _files(given) if readable(p))
     return found
+
+
+def unsupported(paths: Iterable[Path]) -> list[Path]:
+    """Files inside the given folders that ``discover`` leaves out for their type (a .docx,
+    a file without a suffix), so a summary can name them. Sidecar metadata files and
+    anything hidden (``.git/``, ``.DS_Store``) are not documents and are not counted."""
+    return [
+        p for given in paths if given.is_dir() for p in _files(given)
+        if not readable(p) and not p.name.endswith(SIDECAR_SUFFIX)
+        and not any(part.startswith(".") for part in p.relative_to(given).parts)
+    ]
+
+
+def readable(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES and not path.name.startswith(".")
+
+
+def _files(folder: Path) -> list[Path]:
+    return [p for p in sorted(folder.rglob("*")) if p.is_file()]
 
 
 def decode(data: bytes, name: str) -> str:
@@ -92,6 +107,8 @@ def read(data: str | bytes, source: str) -> Extracted:
 
 def load(file: SourceFile) -> Document:
     found = read(file.path.read_bytes(), file.source)
+    if not found.text.strip():  # indexed, it would count as "added" and answer nothing
+        raise EmptyCorpus(f"{file.source} is empty (or only white space): nothing to index")
     sidecar = file.path.with_name(file.path.name + SIDECAR_SUFFIX)
     extra = _read_sidecar(sidecar) if sidecar.exists() else {}
     return make_document(file.source, found.text, **(found.meta() | extra))  # sidecar wins

@@ -7,8 +7,8 @@ from pathlib import Path
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import CitebotError, EmptyCorpus
 from citebot.index.ingest.chunking import chunk
-from citebot.index.ingest.loader import KINDS, discover, load
-from citebot.index.models import Chunk, Document, IngestReport
+from citebot.index.ingest.loader import KINDS, discover, load, unsupported
+from citebot.index.models import Chunk, Document, IngestReport, unsupported_files
 from citebot.index.settings import CoreSettings
 from citebot.index.store.chroma import Store
 from citebot.index.store.records import Version
@@ -33,9 +33,11 @@ class Ingestor:
         """Index new and changed files under ``paths``; with ``prune``, drop vanished ones."""
         started = time.perf_counter()
         files = discover(paths)
+        others = [str(p) for p in unsupported(paths)]
         if not files:
             where = ", ".join(str(p) for p in paths)
-            raise EmptyCorpus(f"no {KINDS} files under {where}: add some, or give a path")
+            found = f" ({unsupported_files(others)})" if others else ""
+            raise EmptyCorpus(f"no {KINDS} files under {where}{found}: add some, or give a path")
         known = self.store.hashes()
         problems: list[str] = []
         docs: list[Document] = []
@@ -71,6 +73,7 @@ class Ingestor:
             chunks=chunks,
             seconds=time.perf_counter() - started,
             problems=problems,
+            unsupported=others,
         )
 
     def write(self, docs: Iterable[Document], tick: Progress | None = None) -> int:
@@ -97,13 +100,36 @@ class Ingestor:
 
     def _flush(self, group: list[tuple[Document, list[Chunk]]], tick: Progress | None) -> int:
         flat = [c for _, pieces in group for c in pieces]
-        chunk_vecs, sentence_vecs = self.embedder.embed_chunks(flat)
+        shown = _Shown(tick, len(group), len(flat))
+        chunk_vecs, sentence_vecs = self.embedder.embed_chunks(flat, shown.embedded)
         versions, i = [], 0
         for doc, pieces in group:
             n = len(pieces)
             versions.append(Version(doc, pieces, chunk_vecs[i : i + n], sentence_vecs[i : i + n]))
             i += n
         self.store.write(versions)
-        if tick:
-            tick(len(group))
+        shown.stored()
         return len(flat)
+
+
+class _Shown:
+    """Progress through one group in documents: a group is embedded in several model calls
+    (a 256-chunk group is ~70 BBC articles), so the count moves with each call, in
+    proportion to the chunks embedded, and reaches the group's documents once they are
+    stored."""
+
+    def __init__(self, tick: Progress | None, docs: int, chunks: int) -> None:
+        self.tick, self.docs, self.chunks = tick, docs, chunks
+        self.done = self.shown = 0
+
+    def embedded(self, n: int) -> None:
+        self.done += n
+        self._show(min(self.docs - 1, self.docs * self.done // max(self.chunks, 1)))
+
+    def stored(self) -> None:
+        self._show(self.docs)
+
+    def _show(self, docs: int) -> None:
+        if self.tick and docs > self.shown:
+            self.tick(docs - self.shown)
+            self.shown = docs

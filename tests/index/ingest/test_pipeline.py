@@ -8,6 +8,9 @@ from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import EmptyCorpus
 from citebot.index.models import Chunk
 from citebot.index.service import Citebot
+from citebot.index.settings import default_model
+from citebot.settings import Settings
+from tests.conftest import CORPUS
 
 
 def test_reingest_is_idempotent(make_bot: Callable[..., Citebot], corpus_copy: Path) -> None:
@@ -67,10 +70,12 @@ def test_empty_corpus_is_a_clear_error(make_bot: Callable[..., Citebot], tmp_pat
 class FailingEmbedder(Embedder):
     """The real model, failing on the document whose text contains a marker."""
 
-    def embed_chunks(self, chunks: list[Chunk]) -> tuple[np.ndarray, list[np.ndarray]]:
+    def embed_chunks(
+        self, chunks: list[Chunk], done: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
         if any("EXPLODE" in c.text for c in chunks):
             raise RuntimeError("simulated failure while embedding")
-        return super().embed_chunks(chunks)
+        return super().embed_chunks(chunks, done)
 
 
 def test_failure_midway_leaves_no_half_document(
@@ -106,3 +111,22 @@ def test_two_folders_with_the_same_file_name_keep_the_first_and_say_so(
         "folder so the names differ"
     ]
     assert bot.document("x.txt").text.startswith("Apples")
+
+
+def test_progress_moves_with_each_model_call_and_ends_at_the_documents(tmp_path: Path) -> None:
+    # one group of ~24 chunks embedded 4 at a time: the count moves before the group is
+    # stored (a 256-chunk group is ~70 BBC articles)
+    small_batches = Embedder(default_model(), batch_size=4)
+    bot = Citebot(Settings(data_dir=tmp_path / "data", corpus_dir=CORPUS),
+                  embedder=small_batches)
+    totals: list[int] = []
+    ticks: list[int] = []
+
+    def progress(total: int) -> Callable[[int], None]:
+        totals.append(total)
+        return ticks.append
+
+    report = bot.ingest(progress=progress)
+    assert totals == [5] and 16 < report.chunks < 256
+    assert sum(ticks) == 5 and len(ticks) >= 4 and all(t > 0 for t in ticks)
+    assert bot.ingest(progress=progress).unchanged == 5 and totals == [5]  # nothing to show
