@@ -355,7 +355,7 @@ def _cli(bot: Citebot, *argv: str) -> int:
 
 def test_cli_text_output(corpus_bot: Citebot, capsys: pytest.CaptureFixture[str]) -> None:
     assert _cli(corpus_bot, "Our military captured three Chinese citizens who fought in the "
-                "Russian army", "--speaker", "Zelensky") == 0
+                "Russian army", "--speaker", "Zelensky") == 4  # altered
     out = capsys.readouterr().out
     assert out.startswith("ALTERED:")
     assert "] 003_c2cc60b2651c84c4.txt, characters" in out
@@ -363,7 +363,7 @@ def test_cli_text_output(corpus_bot: Citebot, capsys: pytest.CaptureFixture[str]
 
 
 def test_cli_json_output(corpus_bot: Citebot, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _cli(corpus_bot, LIN_JIAN, "--speaker", "Zelensky", "--json") == 0
+    assert _cli(corpus_bot, LIN_JIAN, "--speaker", "Zelensky", "--json") == 5  # misattributed
     verdict = Verdict.model_validate_json(capsys.readouterr().out)
     assert verdict.verdict == "misattributed" and verdict.matches[0].speaker == "Lin Jian"
 
