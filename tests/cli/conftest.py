@@ -1,5 +1,6 @@
 """A sample index built by `citebot ingest`, and `citebot` run as a user runs it."""
 
+import codecs
 import fcntl
 import os
 import pty
@@ -60,6 +61,7 @@ class Terminal:
                                         stderr=slave, env=environ, close_fds=True)
         os.close(slave)
         self.output = ""
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")  # "›" may come split
 
     def expect(self, text: str, timeout: float = 120.0, after: int = 0) -> int:
         """Read until ``text`` appears after position ``after``; its end position."""
@@ -89,5 +91,5 @@ class Terminal:
             chunk = os.read(self.master, 65536)
         except OSError:  # EIO: the process has ended and closed the terminal
             return False
-        self.output += chunk.decode("utf-8", "replace")
+        self.output += self._decoder.decode(chunk)
         return bool(chunk)
