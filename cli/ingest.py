@@ -47,14 +47,15 @@ def run(bot: "Citebot", args: argparse.Namespace) -> int:
 
 
 def progress(total: int) -> "Progress":
-    """Told the number of documents to embed, returns what to call as they are done."""
+    """Told the number of files to go through, returns what to call as they are done
+    (unchanged files are done at once; the others once embedded and stored)."""
     return _bar(total) if sys.stderr.isatty() else _lines(total)
 
 
 def _bar(total: int) -> "Progress":
     from tqdm import tqdm
 
-    bar = tqdm(total=total, unit="doc", desc="Embedding", file=sys.stderr)
+    bar = tqdm(total=total, unit="doc", desc="Ingesting", file=sys.stderr)
 
     def tick(n: int) -> None:
         bar.update(n)
@@ -73,7 +74,7 @@ def _lines(total: int) -> "Progress":
         nonlocal done
         before, done = done, done + n
         if done // LINE_EVERY > before // LINE_EVERY:
-            print(f"citebot: {done:,} of {total:,} documents embedded "
+            print(f"citebot: {done:,} of {total:,} documents ingested "
                   f"({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
 
     return tick

@@ -22,6 +22,10 @@ class DocumentMeta(_Frozen):
     url: str | None = None
     outlet: str | None = None
     published: str | None = None
+    stamp: str | None = Field(
+        None, description="The file's size and modification time when it was read (and its "
+        "sidecar's): an ingest skips a file whose stamp is unchanged without reading it"
+    )
 
 
 class Document(_Frozen):

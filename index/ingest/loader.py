@@ -105,13 +105,24 @@ def read(data: str | bytes, source: str) -> Extracted:
     return Extracted(decode(data, source))
 
 
+def stamp(file: SourceFile) -> str:
+    """The file's (and its sidecar's) size and modification time, in nanoseconds."""
+    st = file.path.stat()
+    sidecar = file.path.with_name(file.path.name + SIDECAR_SUFFIX)
+    side = sidecar.stat() if sidecar.exists() else None
+    return f"{st.st_size}:{st.st_mtime_ns}" + (f"|{side.st_size}:{side.st_mtime_ns}"
+                                                if side else "")
+
+
 def load(file: SourceFile) -> Document:
+    given = stamp(file)  # before reading: a change made while reading shows next time
     found = read(file.path.read_bytes(), file.source)
     if not found.text.strip():  # indexed, it would count as "added" and answer nothing
         raise EmptyCorpus(f"{file.source} is empty (or only white space): nothing to index")
     sidecar = file.path.with_name(file.path.name + SIDECAR_SUFFIX)
     extra = _read_sidecar(sidecar) if sidecar.exists() else {}
-    return make_document(file.source, found.text, **(found.meta() | extra))  # sidecar wins
+    doc = make_document(file.source, found.text, **(found.meta() | extra))  # sidecar wins
+    return doc.model_copy(update={"meta": doc.meta.model_copy(update={"stamp": given})})
 
 
 def make_document(

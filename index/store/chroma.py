@@ -187,6 +187,14 @@ class Store:
                               embeddings=[[1.0]] * len(part))
         self._delete_chunks(old)
 
+    def update_metas(self, metas: Sequence[DocumentMeta]) -> None:
+        """Rewrite documents' records whose text did not change (a new stamp, a new
+        sidecar title): the same version, so no chunk is touched. Every field is written,
+        None included (see ``records.doc_record``)."""
+        if metas:
+            self._docs.update(ids=[m.source for m in metas],
+                              metadatas=[m.model_dump() for m in metas])
+
     def delete(self, source: str) -> None:
         if not self.has(source):
             raise DocumentNotFound(f"no document {source!r} to delete")

@@ -71,7 +71,7 @@ def test_without_a_terminal_a_line_per_100_documents(
     assert main(["ingest", str(many)]) == 0
     out, err = capsys.readouterr()
     assert "230 added" in out
-    progress = re.findall(r"^citebot: ([\d,]+) of 230 documents embedded \(\d+ s\)$", err, re.M)
+    progress = re.findall(r"^citebot: ([\d,]+) of 230 documents ingested \(\d+ s\)$", err, re.M)
     # one line as the count passes 100 and one as it passes 200 (it moves a model call,
     # 32 of these one-chunk documents, at a time)
     assert [int(n) // 100 for n in progress] == [1, 2], err
@@ -85,4 +85,4 @@ def test_on_a_terminal_a_bar_even_for_two_documents(tmp_path: Path, embedder: Em
     term = Terminal(["ingest", str(two)], with_model(tmp_path / "data", embedder))
     term.expect("2 added")
     assert term.finish() == 0
-    assert "Embedding: 100%" in term.output and "2/2" in term.output
+    assert "Ingesting: 100%" in term.output and "2/2" in term.output

@@ -1,3 +1,5 @@
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -6,7 +8,9 @@ import pytest
 
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import EmptyCorpus
-from citebot.index.models import Chunk
+from citebot.index.ingest import pipeline
+from citebot.index.ingest.loader import SourceFile
+from citebot.index.models import Chunk, Document
 from citebot.index.service import Citebot
 from citebot.index.settings import default_model
 from citebot.settings import Settings
@@ -130,3 +134,31 @@ def test_progress_moves_with_each_model_call_and_ends_at_the_documents(tmp_path:
     assert totals == [5] and 16 < report.chunks < 256
     assert sum(ticks) == 5 and len(ticks) >= 4 and all(t > 0 for t in ticks)
     assert bot.ingest(progress=progress).unchanged == 5 and totals == [5]  # nothing to show
+
+
+def test_unchanged_files_are_skipped_by_stamp_without_being_read(
+    make_bot: Callable[..., Citebot], corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = make_bot(corpus_dir=corpus_copy)
+    bot.ingest()
+    read: list[str] = []
+    real = pipeline.load
+
+    def spy(file: SourceFile) -> Document:
+        read.append(file.source)
+        return real(file)
+
+    monkeypatch.setattr(pipeline, "load", spy)
+    assert bot.ingest().unchanged == 5 and read == []  # nothing read, nothing hashed
+    touched = corpus_copy / "002_c8a84d8b66c5ac54.txt"
+    os.utime(touched, ns=(time.time_ns(), time.time_ns()))  # same text, newer time
+    again = bot.ingest()
+    assert (again.unchanged, again.updated, read) == (5, 0, [touched.name])  # hashed once
+    read.clear()
+    assert bot.ingest().unchanged == 5 and read == []  # its new stamp was recorded
+    sidecar = corpus_copy / "003_c2cc60b2651c84c4.txt.meta.json"
+    sidecar.write_text('{"title": "A sidecar title"}')
+    relabelled = bot.ingest()
+    assert (relabelled.updated, relabelled.chunks) == (1, 0)  # no new version, nothing embedded
+    assert read == ["003_c2cc60b2651c84c4.txt"]
+    assert bot.document("003_c2cc60b2651c84c4.txt").meta.title == "A sidecar title"
