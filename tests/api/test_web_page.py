@@ -116,8 +116,8 @@ def page(browser: WebDriver) -> Iterator[Callable[..., WebDriver]]:
     logged no JavaScript error or failed request other than those a test expects."""
     expected: list[str] = []
 
-    def open_page(base: str, *, expect_errors: tuple[str, ...] = ()) -> WebDriver:
-        browser.get(f"{base}/")
+    def open_page(base: str, *, expect_errors: tuple[str, ...] = (), path: str = "/") -> WebDriver:
+        browser.get(f"{base}{path}")
         browser.get_log("browser")  # drop earlier pages' messages
         expected.extend(expect_errors)
         return browser
@@ -348,3 +348,16 @@ def test_a_bracketed_number_in_a_cited_sentence_is_not_a_marker(
         assert shown.get_property("textContent") == answer  # the same text, markers and all
         markers[1].click()
         assert shown_passage(driver)[2] == cited[1].text
+
+
+def test_docs_render_their_operations_from_local_files(page: Callable[..., WebDriver],
+                                                      url: str) -> None:
+    driver = page(url, path="/docs")
+    operations = WebDriverWait(driver, WAIT).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".opblock-summary-path"))
+    shown = {o.text.replace("\u200b", "") for o in operations if o.is_displayed()}
+    assert {"/v1/ask", "/v1/verify", "/v1/documents"} <= shown, shown
+    loaded = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name);")
+    assert loaded and all(u.startswith(url) for u in loaded), loaded  # nothing from a CDN
+    screenshot(driver, "citebot-docs.png")
