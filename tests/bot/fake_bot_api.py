@@ -992,10 +992,7 @@ class FakeBotApi:
             raise _bad_request("message to be replied not found")
         if target is None:
             return None
-        replied = {k: v for k, v in target.items() if k != "reply_to_message"}
-        if reply.get("quote"):
-            replied["quote"] = self._quote(reply, target.get("text", ""))
-        return replied
+        return {k: v for k, v in target.items() if k != "reply_to_message"}
 
     @staticmethod
     def _quote(reply: JSON, text: str) -> JSON:
@@ -1078,10 +1075,15 @@ class FakeBotApi:
         text, entities = self._format_text(params)
         with self._lock:
             reply_to = self._reply_target(params, chat["id"])
+            reply = params.get("reply_parameters") or {}
+            quote = self._quote(reply, reply_to.get("text", "")) \
+                if reply_to is not None and reply.get("quote") else None
             self._check_flood(chat["id"])
             message = self._new_bot_message(chat, text, entities)
             if reply_to is not None:
                 message["reply_to_message"] = reply_to
+            if quote is not None:  # the reply's own field: the part of the message it quotes
+                message["quote"] = quote
             markup = params.get("reply_markup")
             if isinstance(markup, dict) and "inline_keyboard" in markup:
                 message["reply_markup"] = markup

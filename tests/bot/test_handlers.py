@@ -37,7 +37,7 @@ async def live(fake_bot_api: FakeBotApi, corpus_bot: Citebot) -> AsyncIterator[F
 def quoted(sent: dict[str, Any]) -> str:
     """The part of the user's message a sent reply quotes."""
     assert "quote_parse_mode" not in sent["params"]["reply_parameters"]  # plain text
-    return str(sent["message"]["reply_to_message"]["quote"]["text"])
+    return str(sent["message"]["quote"]["text"])
 
 
 async def test_replies_quote_what_they_answer_without_link_previews(
