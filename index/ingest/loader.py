@@ -154,7 +154,7 @@ def lines(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
         yield start + match.start(), start + match.end()
 
 
-def opening(text: str, words: int = 8) -> str | None:
+def opening(text: str, words: int = 10) -> str | None:
     """The first ``words`` words of the first line that is not web boilerplate ("3 days
     ago"), with "…" when the line goes on: what names an untitled document to a reader."""
     for s, e in lines(text, front_matter_end(text)):

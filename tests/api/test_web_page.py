@@ -371,7 +371,8 @@ def test_citations_name_their_article_by_title_or_first_words(
     turn = ask(driver, "Who summoned the Chinese ambassador?")
     buttons = {c.source: c.button.text for c in citations(turn)}
     assert buttons["000_86393d9dbeceabfc.txt"].startswith(
-        "“As Russia’s invasion of Ukraine grinds on, a…” (000_86393d9dbeceabfc.txt), characters ")
+        "“As Russia’s invasion of Ukraine grinds on, a troubling new…” "
+        "(000_86393d9dbeceabfc.txt), characters ")
     assert buttons["001_7bffb0ae13b85e22.txt"].startswith(
         "Zelenskyy accuses Chinese nationals of working in Russian drone factories")
     next(c for c in citations(turn) if c.source.startswith("000")).button.click()

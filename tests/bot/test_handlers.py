@@ -114,7 +114,8 @@ async def test_inline_query_offers_the_verdict_as_a_card(corpus_bot: Citebot) ->
     assert answer["params"]["is_personal"] in (True, "true", "True")
     text = card["text"]  # what is sent to the chat when the card is picked
     assert text.startswith("✅ Verified.") and "Said by: Lin Jian" in text
-    assert "“As Russia’s invasion of Ukraine grinds on, a…” (000_86393d9dbeceabfc.txt)" in text
+    assert ("“As Russia’s invasion of Ukraine grinds on, a troubling new…” "
+            "(000_86393d9dbeceabfc.txt)") in text
     [sentence] = entity_texts({"text": text, "message": card}, "blockquote")
     assert LETHAL in sentence and sentence.startswith("Foreign Ministry spokesman Lin Jian")
 

@@ -146,7 +146,7 @@ def test_citations_and_matches_say_which_article_they_are_from(corpus_bot: Citeb
         "new diplomatic tensions (001_7bffb0ae13b85e22.txt)")
     untitled = by_source["000_86393d9dbeceabfc.txt"]
     assert untitled.title is None and untitled.label == (
-        "“As Russia’s invasion of Ukraine grinds on, a…” (000_86393d9dbeceabfc.txt)")
+        "“As Russia’s invasion of Ukraine grinds on, a troubling new…” (000_86393d9dbeceabfc.txt)")
     verdict = corpus_bot.verify("The Chinese side has never provided lethal weapons to any "
                                 "party in the conflict")
     assert verdict.matches[0].label.startswith("“As Russia’s invasion")

@@ -77,10 +77,10 @@ def test_headline_needs_a_body() -> None:
 
 def test_opening_is_the_first_words_after_boilerplate() -> None:
     text = (CORPUS / "002_c8a84d8b66c5ac54.txt").read_text(encoding="utf-8")
-    assert opening(text) == "Ukrainian President Volodymyr Zelensky has made a striking…"
+    assert opening(text) == "Ukrainian President Volodymyr Zelensky has made a striking claim that…"
     assert opening("---\ntitle: x\n---\nShort line.\nMore.") == "Short line."
-    assert opening("One, two, three, four, five, six, seven, eight, nine") == (
-        "One, two, three, four, five, six, seven, eight…")  # no comma before the "…"
+    assert opening("One, two, three, four, five, six, seven, eight, nine, ten, eleven") == (
+        "One, two, three, four, five, six, seven, eight, nine, ten…")  # no comma before "…"
     assert opening(" \n\n") is None
 
 

@@ -358,8 +358,8 @@ def test_cli_text_output(corpus_bot: Citebot, capsys: pytest.CaptureFixture[str]
                 "Russian army", "--speaker", "Zelensky") == 0
     out = capsys.readouterr().out
     assert out.startswith("ALTERED:")
-    assert "] “As the war between Russia and Ukraine intensifies…” (003_c2cc60b2651c84c4.txt), " \
-        "characters" in out  # the untitled article by its first words
+    assert ("] “As the war between Russia and Ukraine intensifies, Ukrainian President…” "
+            "(003_c2cc60b2651c84c4.txt), characters") in out  # untitled: its first words
     assert "said by Zelenskyy" in out and "changes: two → three" in out
 
 
