@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from telegram import (
     Chat,
@@ -131,7 +131,8 @@ def _reply_to(message: Message, quote: str | None) -> "bool | _ReplyKwargs":
         quote_parse_mode=None,  # the quote is the message's plain text, not HTML
         allow_sending_without_reply=True,  # the question may be deleted meanwhile
     )
-    return {"reply_parameters": parameters, "chat_id": message.chat_id}
+    # PTB's TypedDict also declares "__slots__"; build_reply_arguments returns just these two
+    return cast("_ReplyKwargs", {"reply_parameters": parameters, "chat_id": message.chat_id})
 
 
 async def reply(message: Message, *parts: str, quote: str | None = None) -> None:

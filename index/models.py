@@ -66,6 +66,10 @@ def source_label(source: str, title: str | None, outlet: str | None = None,
     return f"{head} ({source})" if head else source
 
 
+_LABEL = ("Title, outlet and date when known, else the first words; then the source: "
+          "'Title — Outlet, 2025-04-09 (a.txt)'")
+
+
 class _Identified(_Frozen):
     """A passage's document as a reader knows it: every surface shows ``label``."""
 
@@ -75,8 +79,7 @@ class _Identified(_Frozen):
     published: str | None = Field(None, description="The date the document gives, as given")
     opening: str | None = Field(None, description="The document's first words (… if cut)")
 
-    @computed_field(description="Title, outlet and date when known, else the first words; "
-                                "then the source: 'Title — Outlet, 2025-04-09 (a.txt)'")
+    @computed_field(description=_LABEL)  # type: ignore[prop-decorator]
     @property
     def label(self) -> str:
         return source_label(self.source, self.title, self.outlet, self.published, self.opening)
