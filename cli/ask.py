@@ -39,7 +39,6 @@ def render(answer: Answer) -> str:
     if answer.citations:
         lines.append("")
     for c in answer.citations:
-        where = f"{c.title} ({c.source})" if c.title else c.source
-        lines.append(f"[{c.n}] {where}, characters {c.start}-{c.end}, score {c.score:.2f}")
+        lines.append(f"[{c.n}] {c.label}, characters {c.start}-{c.end}, score {c.score:.2f}")
         lines.append(f"    {quoted(c.text)}")
     return "\n".join(lines)

@@ -60,9 +60,8 @@ def render(verdict: Verdict) -> str:
     name = verdict.verdict.replace("_", " ").upper()
     lines = [f"{name}: {EXPLANATIONS[verdict.verdict]}"]
     for n, m in enumerate(verdict.matches, start=1):
-        where = f"{m.title} ({m.source})" if m.title else m.source
         said = f", said by {m.speaker}" if m.speaker else ", no speaker named"
-        lines += ["", f"[{n}] {where}, characters {m.start}-{m.end}{said}, "
+        lines += ["", f"[{n}] {m.label}, characters {m.start}-{m.end}{said}, "
                       f"similarity {m.similarity:.2f}", f"    {quoted(m.text)}"]
         if m.differences:
             lines.append(f"    changes: {'; '.join(m.differences)}")

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 VerdictKind = Literal["verified", "unattributed", "altered", "misattributed", "not_found"]
 
@@ -60,16 +60,44 @@ class ScoredChunk(_Frozen):
     doc_hash: str = Field("", description="The committed version the chunk belongs to")
 
 
-class Citation(_Frozen):
+def source_label(source: str, title: str | None, outlet: str | None = None,
+                 published: str | None = None, opening: str | None = None) -> str:
+    """What a reader cites a document by: "Title — Outlet, date (file)", or, without a
+    title, the document's first words in quotation marks, then the file name."""
+    named = title or (f"“{opening}”" if opening else None)
+    details = ", ".join(x for x in (outlet, published) if x)
+    head = " — ".join(x for x in (named, details) if x)
+    return f"{head} ({source})" if head else source
+
+
+_LABEL = ("Title, outlet and date when known, else the first words; then the source: "
+          "'Title — Outlet, 2025-04-09 (a.txt)'")
+
+
+class _Identified(_Frozen):
+    """A passage's document as a reader knows it: every surface shows ``label``."""
+
+    source: str
+    title: str | None
+    outlet: str | None = None
+    published: str | None = Field(None, description="The date the document gives, as given")
+    opening: str | None = Field(None, description="The document's first words (… if cut)")
+
+    @computed_field(description=_LABEL)  # type: ignore[prop-decorator]
+    @property
+    def label(self) -> str:
+        return source_label(self.source, self.title, self.outlet, self.published, self.opening)
+
+
+class Citation(_Identified):
     """A verbatim passage: ``text`` is exactly the source's characters ``[start:end]``."""
 
     n: int = Field(description="The number of the [n] marker in the answer")
-    source: str
-    title: str | None
     start: int
     end: int
     text: str
     score: float
+    url: str | None = Field(None, description="Text-fragment link (url#:~:text=…) if known")
 
 
 class Answer(_Frozen):
@@ -120,11 +148,9 @@ class Turn(_Frozen):
     answer: str
 
 
-class Match(_Frozen):
+class Match(_Identified):
     """Where a quote stands in the corpus: ``text`` is exactly the source's ``[start:end]``."""
 
-    source: str
-    title: str | None
     start: int
     end: int
     text: str

@@ -27,6 +27,8 @@ from citebot.index.settings import CoreSettings, RetrievalMode
 from citebot.index.store.chroma import Store, connect
 from citebot.index.store.lexical import LexicalIndex
 from citebot.index.text.checks import valid_unicode
+from citebot.index.text.language import OTHER_LANGUAGE, other_language
+from citebot.index.verify.anchors import identity
 from citebot.index.verify.verdicts import check_quote, verify_quote
 
 LEFTOVER_SECONDS = 600.0  # a write older than this, never committed, was killed
@@ -176,6 +178,8 @@ class Citebot:
         ``mode`` overrides CITEBOT_RETRIEVAL_MODE for this question (evaluation compares them)."""
         question = self.check_question(question)
         k = self.check_top_k(top_k)
+        if other_language(question, self._archive_holds):
+            return Answer(question=question, answer=OTHER_LANGUAGE, citations=[], found=False)
         turns = history[-self.settings.history_turns :] if self.settings.history_turns else ()
         for turn in turns:
             valid_unicode(turn.question, "history question")
@@ -185,11 +189,25 @@ class Citebot:
         chunks = self.retriever.retrieve(query, vec, k, mode or self.settings.retrieval_mode)
         vectors = self.store.sentence_vectors(chunks)
         ranked = candidates(chunks, vectors, vec, self.lexical.idf(terms(question)))
-        return compose(
+        return self._identified(compose(
             question, ranked, min_score=self.settings.min_score,
             max_sentences=self.settings.answer_sentences,
             unmentioned=unmentioned(question, chunks),
-        )
+        ))
+
+    def _archive_holds(self, words: Iterable[str]) -> set[str]:
+        """Those of ``words`` whose stems the archive's text contains."""
+        stems = {w: terms(w) for w in words}  # a stop word has none
+        held = self.lexical.holds(set().union(*stems.values()))
+        return {w for w, s in stems.items() if s and s <= held}
+
+    def _identified(self, answer: Answer) -> Answer:
+        """The answer with each citation's article identified (outlet, date, first words,
+        link): a reader cites the article onward, not a file name."""
+        docs = {d.meta.source: d for d in self.store.get_many([c.source for c in answer.citations])}
+        cited = [c.model_copy(update=identity(docs[c.source], c.text)) if c.source in docs else c
+                 for c in answer.citations]
+        return answer.model_copy(update={"citations": cited})
 
     def verify(self, quote: str, speaker: str | None = None) -> Verdict:
         """Is the quote in the corpus as worded (and said by ``speaker``)? Raises InvalidInput

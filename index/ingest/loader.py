@@ -182,6 +182,18 @@ def lines(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
         yield start + match.start(), start + match.end()
 
 
+def opening(text: str, words: int = 10) -> str | None:
+    """The first ``words`` words of the first line that is not web boilerplate ("3 days
+    ago"), with "…" when the line goes on: what names an untitled document to a reader."""
+    for s, e in lines(text, front_matter_end(text)):
+        found = text[s:e].split()
+        if found and not is_boilerplate(text[s:e]):
+            if len(found) <= words:
+                return " ".join(found)
+            return " ".join(found[:words]).rstrip(",;:—–-") + "…"
+    return None
+
+
 def headline(text: str) -> str | None:
     """The first line, when it reads like a headline: short and not a sentence."""
     body = [(s, e) for s, e in lines(text, front_matter_end(text)) if text[s:e].strip()]

@@ -227,6 +227,12 @@ class LexicalIndex:
         """Chunk ids with their BM25 scores, best first (empty when nothing matches)."""
         return self.scores(query).top(k)
 
+    def holds(self, terms: Iterable[str]) -> set[str]:
+        """Those of the stemmed ``terms`` that some chunk contains."""
+        with self._lock:
+            bm = self._index()
+            return {t for t in terms if (tid := bm.vocab.get(t)) is not None and bm.df[tid]}
+
     def idf(self, terms: Iterable[str]) -> dict[str, float]:
         """BM25's inverse document frequency of stemmed terms; a term no chunk holds gets
         the highest value (it is as rare as a term can be)."""

@@ -28,7 +28,7 @@ from citebot.index.text.names import same_speaker
 from citebot.index.text.sentences import sentences
 from citebot.index.text.words import Words, segments
 from citebot.index.verify.align import Alignment, Change, approximate, exact
-from citebot.index.verify.anchors import context, text_fragment
+from citebot.index.verify.anchors import context, identity
 from citebot.index.verify.speakers import attribute
 
 # candidates per quote: chunks from BM25 and from the dense index; at most
@@ -145,7 +145,6 @@ def _match(doc: Document, words: Words, a: Alignment) -> Match:
     prefix, suffix = context(text, start, end)
     return Match(
         source=doc.meta.source,
-        title=doc.meta.title,
         start=start,
         end=end,
         text=text[start:end],
@@ -154,7 +153,7 @@ def _match(doc: Document, words: Words, a: Alignment) -> Match:
         differences=[_describe(c) for c in a.changes],
         prefix=prefix,
         suffix=suffix,
-        url=text_fragment(doc.meta.url, text[start:end]) if doc.meta.url else None,
+        **identity(doc, text[start:end]),
         quote_start=first,
         quote_end=last,
     )

@@ -4,7 +4,14 @@ from pathlib import Path
 import pytest
 
 from citebot.index.errors import EmptyCorpus, InvalidInput, UnreadableFile
-from citebot.index.ingest.loader import SourceFile, discover, headline, load, unsupported
+from citebot.index.ingest.loader import (
+    SourceFile,
+    discover,
+    headline,
+    load,
+    opening,
+    unsupported,
+)
 from tests.conftest import CORPUS
 
 # SHA-256 of ../shared/corpus/*.txt, so the check holds in a clone with no shared/ beside it
@@ -91,3 +98,21 @@ def test_unsupported_lists_other_types_but_not_metadata_or_hidden_files(tmp_path
                                        tmp_path / "sub" / "c.RTF"]
     assert [f.source for f in discover([tmp_path])] == ["a.txt", "sub/d.md"]
     assert unsupported([tmp_path / "b.docx"]) == []  # a file given by name is read or refused
+
+
+def test_opening_is_the_first_words_after_boilerplate() -> None:
+    text = (CORPUS / "002_c8a84d8b66c5ac54.txt").read_text(encoding="utf-8")
+    assert opening(text) == "Ukrainian President Volodymyr Zelensky has made a striking claim that…"
+    assert opening("---\ntitle: x\n---\nShort line.\nMore.") == "Short line."
+    assert opening("One, two, three, four, five, six, seven, eight, nine, ten, eleven") == (
+        "One, two, three, four, five, six, seven, eight, nine, ten…")  # no comma before "…"
+    assert opening(" \n\n") is None
+
+
+def test_the_sample_sidecar_names_only_what_the_article_states() -> None:
+    metas = {f.source: load(f).meta for f in discover([CORPUS])}
+    assert all(m.url is None and m.outlet is None and m.published is None
+               for m in metas.values())  # no article states its address, outlet or date
+    assert (CORPUS / "001_7bffb0ae13b85e22.txt.meta.json").is_file()
+    assert metas["001_7bffb0ae13b85e22.txt"].title == headline(
+        (CORPUS / "001_7bffb0ae13b85e22.txt").read_text(encoding="utf-8"))

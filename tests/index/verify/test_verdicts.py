@@ -358,7 +358,8 @@ def test_cli_text_output(corpus_bot: Citebot, capsys: pytest.CaptureFixture[str]
                 "Russian army", "--speaker", "Zelensky") == 4  # altered
     out = capsys.readouterr().out
     assert out.startswith("ALTERED:")
-    assert "] 003_c2cc60b2651c84c4.txt, characters" in out
+    assert ("] “As the war between Russia and Ukraine intensifies, Ukrainian President…” "
+            "(003_c2cc60b2651c84c4.txt), characters") in out  # untitled: its first words
     assert "said by Zelenskyy" in out and "changes: two → three" in out
 
 
