@@ -51,7 +51,8 @@ def cmd_ingest(bot: Citebot, args: argparse.Namespace) -> int:
 
 
 def render(answer: Answer) -> str:
-    lines = [answer.answer]
+    lines = [f"{answer.short.text} [{answer.short.n}]", ""] if answer.short else []
+    lines.append(answer.answer)
     if answer.citations:
         lines.append("")
     for c in answer.citations:

@@ -102,6 +102,7 @@ def ingest(bot: Citebot, docs: Sequence[Document],
         bot.store.delete(source)
     if chunks or gone:
         bot.lexical.rebuild()
+    bot.entities.fill(bot.store)  # as Citebot.ingest does (a no-op when up to date)
     return chunks
 
 

@@ -41,6 +41,10 @@ def test_ingest_then_ask(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     first = answer["citations"][0]
     assert f"[1] {first['title']} ({first['source']}), characters {first['start']}-" in readable
 
+    # the asked-for number first, marked with the citation that holds it
+    assert main(["ask", "How many Chinese citizens are fighting for Russia?"]) == 0
+    assert capsys.readouterr().out.startswith("at least 155 [1]\n\n")
+
 
 @pytest.mark.parametrize(
     ("argv", "message"),
