@@ -12,7 +12,7 @@ NOT_FOUND = "I found nothing in the corpus that answers this question."
 # are at least this share of its chance. Chosen with the grid of evaluate/fit_weights.py
 # on the even half of SQuAD: 0.8 / 0.5 answers as often as the old rule (every span within
 # 0.12 of the best, at most 3) in fewer characters (`citebot eval --squad`, 1,000
-# questions: 0.815 vs 0.812, 377 vs 390); 0.6 / 0.7 keeps under 300 characters but
+# questions: 0.815 vs 0.812, 375 vs 390); 0.6 / 0.7 keeps under 300 characters but
 # answers about 0.77, and loses three answers of tests/questions.jsonl.
 SURE = 0.8
 CLOSE = 0.5
