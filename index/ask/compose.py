@@ -1,6 +1,7 @@
 """Compose an extractive answer from ranked candidates: verbatim spans with citations, and
 the short answer when the best span holds exactly one thing of the kind asked for."""
 
+import re
 from collections.abc import Sequence
 
 from citebot.index.ask.candidates import Candidate
@@ -17,6 +18,7 @@ NOT_FOUND = "I found nothing in the corpus that answers this question."
 SURE = 0.8
 CLOSE = 0.5
 MARGIN = 0.12  # spans whose match score is this far below the best one are not cited
+_POSSESSIVE = re.compile(r"[’']s$")
 
 
 def compose(
@@ -90,6 +92,8 @@ def short(best: Candidate, ranked: Sequence[Candidate] = ()) -> Short | None:
         texts = {cand.text[e.start - cand.start : e.end - cand.start] for e in cand.answers}
         if len(texts) == 1:
             e = cand.answers[0]
-            return Short(text=best.text[e.start - best.start : e.end - best.start], n=1,
-                         start=e.start, end=e.end)
+            text = best.text[e.start - best.start : e.end - best.start]
+            end = e.end - len(text) + len(_POSSESSIVE.sub("", text))  # "Ungar's" → "Ungar"
+            return Short(text=best.text[e.start - best.start : end - best.start], n=1,
+                         start=e.start, end=end)
     return None

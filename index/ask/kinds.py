@@ -32,7 +32,8 @@ _KINDS: tuple[tuple[re.Pattern[str], Kind], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), Kind(name, labels))
     for pattern, name, labels in [
         (r"\bhow\s+many\b", "number", frozenset({"CARDINAL", "QUANTITY"})),
-        (r"\bhow\s+much\b", "amount", _NUMBERS),
+        # "how much" is money, a share or a measure; a bare count ("two") is not one
+        (r"\bhow\s+much\b", "amount", frozenset({"MONEY", "PERCENT", "QUANTITY"})),
         (_WHAT + r"(?:percentage|percent|proportion)\b", "percentage", frozenset({"PERCENT"})),
         (r"\bhow\s+(?:long|old)\b", "duration", _TIMES | frozenset({"QUANTITY", "CARDINAL"})),
         (r"\bhow\s+(?:far|tall|high|big|large|heavy|fast|wide|deep)\b", "measure",

@@ -31,6 +31,11 @@ def test_asked(question: str, kind: str | None) -> None:
     assert (got.name if got else None) == kind
 
 
+def test_how_much_is_not_a_bare_count() -> None:
+    kind = asked("How much did Levi's Stadium cost?")
+    assert kind is not None and "MONEY" in kind.labels and "CARDINAL" not in kind.labels
+
+
 def test_of_kind_leaves_out_what_the_question_names() -> None:
     text = "Zelensky said 155 Chinese fought in the Donetsk region, not in Russia."
     ents = [Entity(0, 8, "PERSON"), Entity(14, 17, "CARDINAL"), Entity(18, 25, "NORP"),
