@@ -34,8 +34,10 @@ def run(bot: "Citebot", args: argparse.Namespace) -> int:
 
 
 def render(answer: Answer) -> str:
-    """The answer, then each citation: where it is, and its words."""
-    lines = [answer.answer]
+    """The short answer when there is one, the answer, then each citation: where it is,
+    and its words."""
+    lines = [f"{answer.short.text} [{answer.short.n}]", ""] if answer.short else []
+    lines.append(answer.answer)
     if answer.citations:
         lines.append("")
     for c in answer.citations:

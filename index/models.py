@@ -100,6 +100,16 @@ class Citation(_Identified):
     url: str | None = Field(None, description="Text-fragment link (url#:~:text=…) if known")
 
 
+class Short(_Frozen):
+    """The few words that answer the question (a name, a place, a date, a number): verbatim
+    from citation ``n``'s sentence, ``text`` is exactly the source's ``[start:end]``."""
+
+    text: str
+    n: int = Field(description="The citation whose sentence holds it")
+    start: int
+    end: int
+
+
 class Answer(_Frozen):
     """An extractive answer: verbatim sentences, each followed by its ``[n]`` marker."""
 
@@ -107,6 +117,10 @@ class Answer(_Frozen):
     answer: str
     citations: list[Citation]
     found: bool
+    short: Short | None = Field(
+        None, description="The asked-for name, place, date or number, when the best "
+        "sentence holds exactly one of that kind"
+    )
 
 
 class IngestReport(_Frozen):

@@ -30,10 +30,10 @@ def test_no_answer_says_so(client: TestClient) -> None:
     answer = client.post("/v1/ask", json={"question": "What is the capital of Peru?"}).json()
     assert answer == {"question": "What is the capital of Peru?",
                       "answer": f"{NOT_FOUND} None of the passages retrieved mentions “Peru”.",
-                      "citations": [], "found": False}
+                      "citations": [], "found": False, "short": None}
     answer = client.post("/v1/ask", json={"question": "How do I bake bread?"}).json()
     assert answer == {"question": "How do I bake bread?", "answer": NOT_FOUND,
-                      "citations": [], "found": False}
+                      "citations": [], "found": False, "short": None}
 
 
 def test_follow_up_is_resolved_from_history(client: TestClient) -> None:

@@ -43,6 +43,10 @@ def test_ingest_then_ask(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert ("“As Russia’s invasion of Ukraine grinds on, a troubling new…” "
             "(000_86393d9dbeceabfc.txt)") in readable
 
+    # the asked-for number first, marked with the citation that holds it
+    assert main(["ask", "How many Chinese citizens are fighting for Russia?"]) == 0
+    assert capsys.readouterr().out.startswith("at least 155 [1]\n\n")
+
 
 @pytest.mark.parametrize(
     ("argv", "message"),

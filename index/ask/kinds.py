@@ -1,0 +1,85 @@
+"""What kind of thing a question asks for, and which entities of a sentence are of that kind.
+
+"Where were the soldiers captured?" asks for a place: a sentence naming none (beyond the
+places the question names itself) talks about the capture but does not answer. The kinds
+are spaCy's entity labels (OntoNotes); the question's kind is read from its wh-phrase by
+pattern, which costs microseconds where running spaCy on the question would cost
+milliseconds and tag it no better (questions are not what its model was trained on).
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from citebot.index.text.entities import Entity
+
+_PEOPLE = frozenset({"PERSON", "ORG"})
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+_TIMES = frozenset({"DATE", "TIME"})
+_NUMBERS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
+_WHAT = r"\b(?:what|which)\s+(?:\w+\s+)?"  # "what year", "which European country"
+_WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    labels: frozenset[str]
+
+
+# The first of these to match at the question's first wh-word is the kind.
+_KINDS: tuple[tuple[re.Pattern[str], Kind], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), Kind(name, labels))
+    for pattern, name, labels in [
+        (r"\bhow\s+many\b", "number", frozenset({"CARDINAL", "QUANTITY"})),
+        # "how much" is money, a share or a measure; a bare count ("two") is not one
+        (r"\bhow\s+much\b", "amount", frozenset({"MONEY", "PERCENT", "QUANTITY"})),
+        (_WHAT + r"(?:percentage|percent|proportion)\b", "percentage", frozenset({"PERCENT"})),
+        (r"\bhow\s+(?:long|old)\b", "duration", _TIMES | frozenset({"QUANTITY", "CARDINAL"})),
+        (r"\bhow\s+(?:far|tall|high|big|large|heavy|fast|wide|deep)\b", "measure",
+         frozenset({"QUANTITY", "CARDINAL", "PERCENT", "MONEY"})),
+        (r"\bwhen\b", "time", _TIMES),
+        (_WHAT + r"(?:year|years|decade|century|date|day|month|era|season)\b", "time", _TIMES),
+        (_WHAT + r"(?:number|amount|age)\b", "amount", _NUMBERS),
+        (r"\bwhere\b", "place", _PLACES),
+        (_WHAT + r"(?:city|country|state|region|place|location|town|continent|county|"
+         r"province|island|nation|capital|river|mountain|ocean|sea|lake|venue|stadium)\b",
+         "place", _PLACES),
+        (r"\bwho(?:m|se)?\b", "who", _PEOPLE),
+        (_WHAT + r"(?:person|man|woman|president|king|queen|leader|minister|company|"
+         r"organi[sz]ation|team|group|university|party|agency|network|station|channel|"
+         r"newspaper|band|club|general|doctor|player|scientist|emperor)\b", "who", _PEOPLE),
+        (_WHAT + r"language\b", "language", frozenset({"LANGUAGE", "NORP"})),
+    ]
+)
+
+
+def asked(question: str) -> Kind | None:
+    """The kind of thing the question asks for, or None ("What did he say?", "Why …?").
+    Read at the question's first wh-word only: in "What did she say about the men who
+    fought?" the "who" opens a clause, it does not ask for a person."""
+    first = _WH.search(question)
+    if first is None:
+        return None
+    for pattern, kind in _KINDS:
+        if pattern.match(question, first.start()):
+            return kind
+    return None
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def of_kind(kind: Kind | None, entities: Sequence[Entity], text: str, offset: int,
+            question: str) -> list[Entity]:
+    """The entities of the asked kind in ``text`` (which starts at ``offset`` in the
+    document) that the question does not name itself."""
+    if kind is None:
+        return []
+    asked_words = f" {_norm(question)} "
+    return [
+        e for e in entities
+        if e.label in kind.labels
+        and f" {_norm(text[e.start - offset : e.end - offset])} " not in asked_words
+    ]

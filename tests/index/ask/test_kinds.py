@@ -1,0 +1,51 @@
+"""What kind of thing a question asks for, and which entities of a sentence are of it."""
+
+import pytest
+
+from citebot.index.ask.kinds import asked, of_kind
+from citebot.index.text.entities import Entity
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Where were the Chinese soldiers captured?", "place"),
+        ("In which region were the two Chinese soldiers captured?", "place"),
+        ("And when did that happen?", "time"),
+        ("In what year did von Frisch share the Nobel Prize?", "time"),
+        ("How many Chinese citizens are fighting for Russia according to Zelensky?", "number"),
+        ("How much did trade grow?", "amount"),
+        ("What percentage of Russia's microelectronics came from China?", "percentage"),
+        ("Who summoned the Chinese ambassador?", "who"),
+        ("The Broncos defeated whom?", "who"),
+        ("Which NFL team represented the AFC?", "who"),
+        ("How far off the coast is Rottnest Island?", "measure"),
+        # a "who" that opens a clause asks for nobody
+        ("What did Zelensky say about the Chinese citizens who work at the drone factory?", None),
+        ("What did he say about drones?", None),
+        ("Why did China deny it?", None),
+        ("Recommend a good pasta recipe", None),
+    ],
+)
+def test_asked(question: str, kind: str | None) -> None:
+    got = asked(question)
+    assert (got.name if got else None) == kind
+
+
+def test_how_much_is_not_a_bare_count() -> None:
+    kind = asked("How much did Levi's Stadium cost?")
+    assert kind is not None and "MONEY" in kind.labels and "CARDINAL" not in kind.labels
+
+
+def test_of_kind_leaves_out_what_the_question_names() -> None:
+    text = "Zelensky said 155 Chinese fought in the Donetsk region, not in Russia."
+    ents = [Entity(0, 8, "PERSON"), Entity(14, 17, "CARDINAL"), Entity(18, 25, "NORP"),
+            Entity(40, 54, "LOC"), Entity(63, 69, "GPE")]
+    place = asked("Where in Russia did they fight?")
+    assert [text[e.start : e.end] for e in of_kind(place, ents, text, 0, "Where in Russia?")] \
+        == ["Donetsk region"]
+    number = asked("How many fought?")
+    # offsets are the document's: the text starts at 100 there
+    shifted = [Entity(e.start + 100, e.end + 100, e.label) for e in ents]
+    assert of_kind(number, shifted, text, 100, "How many fought?") == [shifted[1]]
+    assert of_kind(None, ents, text, 0, "What did he say?") == []

@@ -1,0 +1,43 @@
+"""Entities of the stored chunks (spaCy's small English model), cached in SQLite."""
+
+from collections.abc import Callable, Sequence
+
+import pytest
+
+from citebot.index.service import Citebot
+from citebot.index.text import entities
+from citebot.index.text.entities import Entity, EntityCache, find
+
+
+def test_find_labels_people_places_dates_and_numbers() -> None:
+    text = ("Ukrainian President Volodymyr Zelensky revealed on Tuesday that 155 Chinese "
+            "nationals had been captured in the Donetsk region.")
+    (got,) = find([text], [1000])
+    spans = {text[e.start - 1000 : e.end - 1000]: e.label for e in got}
+    assert spans["Volodymyr Zelensky"] == "PERSON"
+    assert spans["Tuesday"] == "DATE"
+    assert spans["155"] == "CARDINAL"
+    # the small model tags no place here: the pattern added before it does
+    assert spans["Donetsk region"] == "LOC"
+
+
+def test_a_write_fills_the_cache_with_its_own_chunks_only(
+    make_bot: Callable[..., Citebot], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = make_bot()
+    bot.add_document("notes/a.txt", "Volodymyr Zelensky spoke in Kyiv on Tuesday.")
+    computed: list[int] = []
+    real = entities.find
+
+    def spy(texts: Sequence[str], offsets: Sequence[int] = ()) -> list[list[Entity]]:
+        computed.append(len(texts))
+        return real(texts, offsets)
+
+    monkeypatch.setattr(entities, "find", spy)
+    bot.add_document("notes/b.txt", "The ministry met in Donetsk on April 9.")
+    assert computed == [1]  # the new document's one chunk, nothing else
+    vec = bot.embedder.embed_queries(["Who spoke in Kyiv?"])[0]
+    chunks = bot.retriever.retrieve("Who spoke in Kyiv?", vec, 2)
+    got = EntityCache(bot.settings.data_dir / "entities" / "citebot.db").of(chunks)
+    assert computed == [1]  # read back from the file by another instance, not recomputed
+    assert any(e.label == "PERSON" for ents in got.values() for e in ents)
