@@ -101,7 +101,7 @@ def build_application(settings: Settings, citebot: Citebot) -> Application:
     return app
 
 
-def _chats(settings: Settings) -> PicklePersistence:  # type: ignore[type-arg]
+def _chats(settings: Settings) -> PicklePersistence:
     """Each chat's recent turns survive a restart, so a follow-up still has its context.
     Only chat data: bot data holds the live services, and user data is unused. The file is
     written every minute and on a clean stop. (The per-user rate buckets are not kept: a
@@ -194,13 +194,13 @@ async def running(app: Application, settings: Settings) -> AsyncIterator[Applica
 
 
 @asynccontextmanager
-async def companion(citebot: Citebot) -> AsyncIterator[Application | None]:
-    """The bot as a companion of another asyncio service sharing ``citebot`` (settings from
-    ``citebot.settings``). If Telegram refuses it (bad token, unreachable), the error is
-    logged and the host keeps running without the bot."""
-    app = build_application(citebot.settings, citebot)
+async def companion(citebot: Citebot, *, settings: Settings) -> AsyncIterator[Application | None]:
+    """The bot as a companion of another asyncio service sharing ``citebot``. If Telegram
+    refuses it (bad token, unreachable), the error is logged and the host keeps running
+    without the bot."""
+    app = build_application(settings, citebot)
     try:
-        await start(app, citebot.settings)
+        await start(app, settings)
     except TelegramError:
         log.exception("the Telegram bot did not start; carrying on without it")
         yield None

@@ -64,7 +64,8 @@ def run(bot: Citebot, args: argparse.Namespace) -> int:
     app = create_app(
         settings, bot, prepare=partial(prepare, host=host, port=port),
         # the Telegram bot shares this process, its model and its store when a token is set
-        companions=(telegram_companion,) if settings.telegram_token else (),
+        companions=(partial(telegram_companion, settings=settings),)
+        if settings.telegram_token else (),
     )
     uvicorn.run(app, host=host, port=port)
     return 0

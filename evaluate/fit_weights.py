@@ -27,7 +27,7 @@ from citebot.index.ask.compose import cited
 from citebot.index.ask.kinds import asked
 from citebot.index.ask.words import terms
 from citebot.index.service import Citebot
-from citebot.index.settings import get_settings
+from citebot.settings import get_settings
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 from citebot.index.errors import InvalidInput
 from citebot.index.ingest.loader import make_document
-from citebot.index.ingest.pipeline import Ingestor, Progress
+from citebot.index.ingest.pipeline import Progress
 from citebot.index.models import Answer, Document
 from citebot.index.service import Citebot
 
@@ -92,18 +92,8 @@ def spread(items: Sequence[Question], limit: int | None) -> list[Question]:
 
 def ingest(bot: Citebot, docs: Sequence[Document],
            progress: Callable[[int], Progress] | None = None) -> int:
-    """Bring the archive up to date with ``docs`` (one bulk write, one BM25 rebuild)."""
-    known = bot.store.hashes()
-    fresh = [d for d in docs if known.get(d.meta.source) != d.meta.hash]
-    tick = progress(len(fresh)) if progress and fresh else None
-    chunks = Ingestor(bot.settings, bot.embedder, bot.store).write(fresh, tick)
-    gone = set(known) - {d.meta.source for d in docs}
-    for source in gone:
-        bot.store.delete(source)
-    if chunks or gone:
-        bot.lexical.rebuild()
-    bot.entities.fill(bot.store)  # as Citebot.ingest does (a no-op when up to date)
-    return chunks
+    """Bring the archive up to date with ``docs`` (one bulk write)."""
+    return bot.ingest_documents(docs, progress=progress)
 
 
 @dataclass

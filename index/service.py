@@ -143,7 +143,7 @@ class Citebot:
             gone = set(known) - {d.meta.source for d in docs}
             for source in gone:
                 self.store.delete(source)
-            self.lexical.catch_up()
+            self.entities.add(self.store, self.lexical.catch_up())
             return chunks
 
     def delete_document(self, source: str) -> None:

@@ -16,7 +16,7 @@ from citebot.index.ask import weights
 from citebot.index.ask.kinds import Kind, of_kind
 from citebot.index.ask.words import terms
 from citebot.index.models import ScoredChunk, Span
-from citebot.index.store.chroma import chunk_id
+from citebot.index.store.ids import chunk_id
 from citebot.index.text.entities import Entity, in_span
 
 # Weights of the match score, which decides whether anything answers at all (see
@@ -127,9 +127,9 @@ def candidates(
         score = _SENTENCE * p.cosine + _CHUNK * p.chunk.score + _OVERLAP * alone
         cand = Candidate(p.chunk.chunk.source, p.chunk.title, p.span.start, p.span.end, text,
                          score, weights.chance(x), answers, tuple(x))
-        key = (cand.source, cand.start, cand.end)
-        if key not in best or best[key].chance < cand.chance:
-            best[key] = cand
+        span = (cand.source, cand.start, cand.end)
+        if span not in best or best[span].chance < cand.chance:
+            best[span] = cand
     return sorted(best.values(), key=lambda x: x.chance, reverse=True)
 
 

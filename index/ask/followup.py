@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from citebot.index.ask.answer import named
 from citebot.index.models import ScoredChunk, Turn
-from citebot.index.store.chroma import chunk_id
+from citebot.index.store.ids import chunk_id
 from citebot.index.text.entities import Entity
 
 _DEPENDENT = re.compile(

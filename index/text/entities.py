@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from citebot.index.models import ScoredChunk
-from citebot.index.store.chroma import Store, chunk_id
+from citebot.index.store.chroma import Store
+from citebot.index.store.ids import chunk_id
 
 # "the Donetsk region", "Kherson oblast": the small model tags neither as a place
 _PLACE_PATTERNS = [

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,10 @@ def test_runs_inside_the_http_app_as_a_companion(
     fake_bot_api: FakeBotApi, make_bot: Callable[..., Citebot]
 ) -> None:
     citebot = make_bot(telegram_token=fake_bot_api.token, telegram_api_url=fake_bot_api.base_url)
-    with TestClient(create_app(citebot.settings, citebot, companions=[companion])) as client:
+    settings = citebot.settings
+    assert isinstance(settings, Settings)
+    bot = partial(companion, settings=settings)
+    with TestClient(create_app(settings, citebot, companions=[bot])) as client:
         fake_bot_api.push_message("/help", chat_id=USER, user_id=USER)
         [reply] = fake_bot_api.wait_for_messages_sync(USER, 1)
         assert client.get("/healthz").status_code == 200
@@ -99,7 +103,10 @@ def test_http_app_carries_on_when_telegram_refuses_the_bot(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     citebot = make_bot(telegram_token="999:wrong-token", telegram_api_url=fake_bot_api.base_url)
-    with TestClient(create_app(citebot.settings, citebot, companions=[companion])) as client:
+    settings = citebot.settings
+    assert isinstance(settings, Settings)
+    bot = partial(companion, settings=settings)
+    with TestClient(create_app(settings, citebot, companions=[bot])) as client:
         assert client.get("/healthz").status_code == 200
     assert "the Telegram bot did not start" in caplog.text
     assert fake_bot_api.calls("getMe")[0]["status"] == 401
