@@ -17,8 +17,6 @@ from dataclasses import asdict, dataclass
 from bs4 import BeautifulSoup
 from bs4.dammit import EncodingDetector
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
-from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError
 
 from citebot.index.errors import UnreadableFile
 
@@ -190,6 +188,10 @@ def _string(tag: Tag | NavigableString | None) -> str | None:
 
 def pdf_text(data: bytes, name: str) -> Extracted:
     """Each page's text layer, line wraps undone, pages separated by a blank line."""
+    # imported here: pypdf (and the PIL it brings) cost every `citebot ask` ~0.15 s
+    from pypdf import PasswordType, PdfReader
+    from pypdf.errors import DependencyError
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
