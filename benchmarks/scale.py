@@ -110,18 +110,21 @@ def write(job: dict[str, Any]) -> dict[str, Any]:
     at["first write"] = time.time()
     bot.delete_document("bench/first.txt")
     times: dict[str, list[float]] = {"add": [], "replace": [], "delete": []}
+    cpu: dict[str, list[float]] = {kind: [] for kind in times}
     sources = [f"bench/w{i}.txt" for i in range(WRITES)]
     for kind in times:
         for i, source in enumerate(sources):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), _cpu()
             if kind == "delete":
                 bot.delete_document(source)
             else:
                 bot.add_document(source, texts[i + 1] + (" Revised." if kind == "replace" else ""))
             times[kind].append(time.perf_counter() - t)
+            cpu[kind].append(_cpu() - c)
     rss = rss_mb()
     bot.close()
-    return {"at": at, "times": times, "rss_mb": rss, "chunks": bot.store.chunk_count()}
+    return {"at": at, "times": times, "cpu": cpu, "rss_mb": rss,
+            "chunks": bot.store.chunk_count()}
 
 
 def serve(job: dict[str, Any]) -> dict[str, Any]:
@@ -141,17 +144,20 @@ def serve(job: dict[str, Any]) -> dict[str, Any]:
     if job.get("first_only"):
         return result
     asks: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     found = {}
     for mode in MODES:
         for q in questions[:WARM]:
             bot.ask(q, mode=mode)
-        asks[mode], hits = [], 0
+        asks[mode], cpu[mode], hits = [], [], 0
         for q in questions[WARM:]:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), _cpu()
             hits += bot.ask(q, mode=mode).found
             asks[mode].append(time.perf_counter() - t)
+            cpu[mode].append(_cpu() - c)
         found[mode] = hits
-    result.update(asks=asks, found=found, rss_mb=rss_mb())
+    result.update(asks=asks, cpu=cpu, found=found, rss_mb=rss_mb(),
+                  at_cpu=_cpu())  # CPU seconds from start to the end of the asks
     return result
 
 
@@ -208,6 +214,7 @@ def measure(size: int, data: Path, tmp: Path, given: dict[str, Any],
     r["chunks"] = r["serve"]["chunks"]
     r["disk_mb"] = sum(f.stat().st_size for f in data.rglob("*") if f.is_file()) / 2**20
     r["empty"] = empty
+    r["loadavg"] = os.getloadavg()  # the cores are shared: how busy they were
     return r
 
 
@@ -235,6 +242,7 @@ def summary(r: dict[str, Any]) -> dict[str, float]:
     for kind in ("add", "replace", "delete"):
         out[f"write {kind} p50 ms"] = pct(w["times"][kind], 50)
         out[f"write {kind} p95 ms"] = pct(w["times"][kind], 95)
+        out[f"  {kind} CPU ms p50"] = pct(w["cpu"][kind], 50)
     out["bm25s full index s (old write)"] = r["bm25s"]["index_s"]
     out["  write add p50 / old"] = out["write add p50 ms"] / 1000 / r["bm25s"]["index_s"]
     out["fresh process: first write s"] = w["at"]["first write"]
@@ -243,6 +251,8 @@ def summary(r: dict[str, Any]) -> dict[str, float]:
     for mode in MODES:
         out[f"ask {mode} p50 ms"] = pct(s["asks"][mode], 50)
         out[f"ask {mode} p95 ms"] = pct(s["asks"][mode], 95)
+        out[f"  {mode} CPU ms p50"] = pct(s["cpu"][mode], 50)
+        out[f"  {mode} CPU ms p95"] = pct(s["cpu"][mode], 95)
     out["serving RSS KB/chunk"] = 1024 * (s["rss_mb"] - e["serve"]["rss_mb"]) / n
     out["writing RSS KB/chunk"] = 1024 * (w["rss_mb"] - e["write"]["rss_mb"]) / n
     out["disk KB/chunk"] = 1024 * r["disk_mb"] / n
@@ -257,7 +267,9 @@ def report(r: dict[str, Any]) -> str:
              f"{b['embed_s']:.0f} s); serving RSS {r['serve']['rss_mb']:.0f} MB (empty store "
              f"{r['empty']['serve']['rss_mb']:.0f} MB), writing {r['write']['rss_mb']:.0f} MB "
              f"(empty {r['empty']['write']['rss_mb']:.0f} MB); answers found "
-             + ", ".join(f"{m} {r['serve']['found'][m]}/{QUESTIONS}" for m in MODES)]
+             + ", ".join(f"{m} {r['serve']['found'][m]}/{QUESTIONS}" for m in MODES)
+             + f"; load average {', '.join(f'{x:.1f}' for x in r['loadavg'])} on "
+             f"{os.cpu_count()} CPUs"]
     lines += [f"  {k:<40} {_fmt(v)}" for k, v in s.items() if k not in ("chunks", "docs")]
     for name, kind in (("fresh writer", "write"), ("fresh replica", "serve"),
                        ("brand-new replica", "cold")):
