@@ -129,18 +129,18 @@ def write(job: dict[str, Any]) -> dict[str, Any]:
 
 def serve(job: dict[str, Any]) -> dict[str, Any]:
     """A fresh serving process, started as ``citebot serve`` starts; then ``ask`` timed."""
-    at = {"imported": IMPORTED}
+    at, rss = {"imported": IMPORTED}, {"imported": rss_mb()}
     bot = open_bot(Path(job["data"]))
     bot.store.count()
-    at["store opened"] = time.time()
+    at["store opened"], rss["store opened"] = time.time(), rss_mb()
     bot.clean_up()
-    at["clean_up"] = time.time()
+    at["clean_up"], rss["clean_up"] = time.time(), rss_mb()
     bot.warm_up()
-    at["warm_up"] = time.time()
+    at["warm_up"], rss["warm_up"] = time.time(), rss_mb()
     questions = job["questions"]
     bot.ask(questions[0])
     at["first answer"] = time.time()
-    result: dict[str, Any] = {"at": at, "chunks": bot.store.chunk_count()}
+    result: dict[str, Any] = {"at": at, "rss_at": rss, "chunks": bot.store.chunk_count()}
     if job.get("first_only"):
         return result
     asks: dict[str, list[float]] = {}
@@ -173,9 +173,10 @@ def baseline(job: dict[str, Any]) -> dict[str, Any]:
     for _, texts in bot.store.committed_chunks():
         if texts:
             tokens += [[interned.setdefault(w, w) for w in ws] for ws in tokenize(texts)]
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     bm25s.BM25().index(tokens, show_progress=False)
-    return {"index_s": time.perf_counter() - t, "chunks": len(tokens)}
+    return {"index_s": time.perf_counter() - t, "index_cpu_s": time.process_time() - c,
+            "chunks": len(tokens)}
 
 
 WORKERS = {"build": build, "write": write, "serve": serve, "baseline": baseline}
