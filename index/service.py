@@ -33,6 +33,7 @@ from citebot.index.store.lexical import LexicalIndex
 from citebot.index.text.checks import valid_unicode
 from citebot.index.text.entities import EntityCache
 from citebot.index.text.language import OTHER_LANGUAGE, other_language
+from citebot.index.text.sentences import sentences
 from citebot.index.verify.anchors import identity
 from citebot.index.verify.verdicts import check_quote, verify_quote
 
@@ -75,6 +76,7 @@ class Citebot:
     def warm_up(self) -> None:
         """Load the model and open the store now rather than on the first question."""
         vec = self.embedder.embed_queries(["warm up"])[0]
+        sentences("Warm up. The sentence splitter loads its model once.", 0, 53)
         self.store.warm(vec)
         self.retriever.retrieve("warm up", vec, 1, "hybrid")
 

@@ -21,6 +21,7 @@ from typing import Any
 WINDOW = 30.0  # seconds: how late a record may become visible, clock skew included
 RETAIN = 7 * 24 * 3600.0  # seconds a record is kept
 _PRUNED = "citebot:pruned_before"
+_CLEANED = "citebot:cleaned_until"
 
 
 @dataclass(frozen=True, order=True)
@@ -51,6 +52,18 @@ class ChangeLog:
         got = self._records.get(where={"ts": {"$gte": ts - WINDOW}}, include=["metadatas"])
         return sorted(Change(float(m["ts"]), str(m["source"])) for m in got["metadatas"])
 
+    def cleaned_until(self) -> float:
+        """Writes logged before this time have had their leftovers removed (0: never)."""
+        return float((self._records.metadata or {}).get(_CLEANED, 0.0))
+
+    def mark_cleaned(self, ts: float) -> None:
+        self._set(_CLEANED, ts)
+
+    def _set(self, key: str, value: float) -> None:
+        meta = {k: v for k, v in (self._records.metadata or {}).items()
+                if not k.startswith("hnsw:")}  # fixed when the collection was made
+        self._records.modify(metadata={**meta, key: value})
+
     def pruned_before(self) -> float:
         """Changes stamped before this time may be gone (0: none was ever pruned)."""
         return float((self._records.metadata or {}).get(_PRUNED, 0.0))
@@ -60,7 +73,5 @@ class ChangeLog:
         cutoff = (now or time.time()) - RETAIN
         old = self._records.get(where={"ts": {"$lt": cutoff}}, include=[], limit=5000)
         if old["ids"]:
-            meta = {k: v for k, v in (self._records.metadata or {}).items()
-                    if not k.startswith("hnsw:")}
-            self._records.modify(metadata={**meta, _PRUNED: cutoff})
+            self._set(_PRUNED, cutoff)
             self._records.delete(ids=old["ids"])

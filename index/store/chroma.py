@@ -34,7 +34,7 @@ from citebot.index.store.vectors import unpack
 _BATCH = 5000  # Chroma refuses more than 5,461 items per call
 _EMBEDDING = "citebot:embedding"  # docs collection metadata: what produced the vectors
 _FORMAT = "citebot:format"  # docs collection metadata: the layout of the collections
-FORMAT = 2  # 2: sentence vectors per chunk, change log
+FORMAT = 3  # 2: sentence vectors per chunk, change log; 3: those vectors in metadata
 
 
 def connect(settings: CoreSettings) -> Any:
@@ -157,6 +157,9 @@ class Store:
         if not versions:
             return
         new_hash = {v.doc.meta.source: v.doc.meta.hash for v in versions}
+        # logged first too: if this write is killed, clean_leftovers finds its records by
+        # the log instead of reading every record of the archive
+        self.changes.record(list(new_hash))
         # every stored version of these sources, read once: leftovers of a crashed try of
         # the new version go now, superseded versions once the new ones are committed
         leftover: list[str] = []
@@ -170,12 +173,15 @@ class Store:
         nodes = [node for v in versions for node in records.nodes(v)]
         for i in range(0, len(nodes), _BATCH):
             self._vectors.add(list[BaseNode](nodes[i : i + _BATCH]))
+        ids: list[str] = []
+        metas: list[dict[str, Any]] = []
         for v in versions:
-            ids, packed, metas = records.sentence_records(v)
-            for i in range(0, len(ids), _BATCH):
-                self._sentvecs.add(ids=ids[i : i + _BATCH], documents=packed[i : i + _BATCH],
-                                   metadatas=metas[i : i + _BATCH],
-                                   embeddings=[[1.0]] * len(ids[i : i + _BATCH]))
+            more_ids, more_metas = records.sentence_records(v)
+            ids += more_ids
+            metas += more_metas
+        for i in range(0, len(ids), _BATCH):  # a few large calls across documents
+            self._sentvecs.add(ids=ids[i : i + _BATCH], metadatas=metas[i : i + _BATCH],
+                               embeddings=[[1.0]] * len(ids[i : i + _BATCH]))
         # logged just before the commit: a process killed right after committing has still
         # told the others (they re-check a logged source for WINDOW seconds)
         self.changes.record(list(new_hash))
@@ -207,18 +213,27 @@ class Store:
         """Remove chunks of versions that were never committed (a write killed before its
         commit) or were superseded but not removed (killed after it), written more than
         ``older_than`` seconds ago (another process may be writing the newest ones now).
+        Only the sources written since the last clean are looked at (every write logs its
+        sources before it stores anything); the first clean of a store reads every record.
         Returns the number of chunks removed."""
-        committed = self.hashes()
-        cutoff = time.time() - older_than
+        now = time.time()
+        since = self.changes.cleaned_until()
+        sources = None if since <= self.changes.pruned_before() else sorted(
+            {c.source for c in self.changes.since(since)})
+        committed = self.hashes() if sources is None else {
+            s: m.hash for s, m in self.metas(sources).items()}
         removed = 0
         for collection in (self._chunks, self._sentvecs):  # a kill may fall between them
-            stale = [i for i, m in _pages(collection, ["metadatas"])
+            found = (_pages(collection, ["metadatas"]) if sources is None
+                     else iter(_versions_of(collection, sources)))
+            stale = [i for i, m in found
                      if committed.get(str(m["source"])) != m["doc_hash"]
-                     and float(m.get("written_at", 0.0)) <= cutoff]
+                     and float(m.get("written_at", 0.0)) <= now - older_than]
             for i in range(0, len(stale), _BATCH):
                 collection.delete(ids=stale[i : i + _BATCH])
             removed = max(removed, len(stale))
-        self.changes.prune()
+        self.changes.prune(now)
+        self.changes.mark_cleaned(now - older_than)  # younger writes: looked at next time
         return removed
 
     def _delete_chunks(self, ids: list[str]) -> None:
@@ -293,11 +308,12 @@ class Store:
         ids = {chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index): sc for sc in chunks}
         if not ids:
             return {}
-        got = self._sentvecs.get(ids=list(ids), include=["documents"])
+        got = self._sentvecs.get(ids=list(ids), include=["metadatas"])
         out: dict[tuple[str, int, int], np.ndarray] = {}
-        for i, packed in zip(got["ids"], got["documents"]):
+        for i, m in zip(got["ids"], got["metadatas"]):
             chunk = ids[i].chunk
-            for span, vec in zip(chunk.sentences, unpack(packed, len(chunk.sentences))):
+            for span, vec in zip(chunk.sentences, unpack(str(m["vectors"]),
+                                                         len(chunk.sentences))):
                 out.setdefault((chunk.source, span.start, span.end), vec)
         return out
 

@@ -161,7 +161,8 @@ class _DiesAt:
         return write
 
 
-WRITE_STEPS = 6  # a replacement: chunks, sentence vectors, change record, commit, old x2
+# a replacement: change record, chunks, sentence vectors, change record, commit, old x2
+WRITE_STEPS = 7
 
 
 @pytest.mark.parametrize("step", range(WRITE_STEPS))
@@ -192,3 +193,32 @@ def test_a_write_killed_at_any_step_leaves_one_whole_version_after_a_restart(
     text = restarted.document("notes/a.txt").text
     found = restarted.lexical.search("quokka wombat", 5)
     assert len(found) == 1 and ("quokka" in text) == (committed == old.hash)
+
+
+def test_cleaning_after_the_first_time_reads_only_the_sources_written_since(
+    make_bot: Callable[..., Citebot]
+) -> None:
+    bot = make_bot()
+    bot.ingest()
+    assert bot.clean_up() == 0  # the first clean reads every record once
+    store = bot.store
+    read: list[object] = []
+    real = store._chunks.get
+
+    def spy(**kwargs: Any) -> Any:
+        read.append(kwargs.get("where"))
+        return real(**kwargs)
+
+    store._chunks = _Spy(store._chunks, spy)
+    bot.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
+    read.clear()
+    assert bot.clean_up() == 0
+    assert read == [{"source": {"$in": ["notes/a.txt"]}}]  # one source, not the archive
+
+
+class _Spy:
+    def __init__(self, inner: Any, get: Callable[..., Any]) -> None:
+        self.inner, self.get = inner, get
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)

@@ -26,9 +26,9 @@ def test_a_node_reads_back_as_the_same_chunk() -> None:
 
 def test_one_sentence_record_per_chunk_holds_its_sentences_vectors() -> None:
     v = _version()
-    ids, packed, metas = sentence_records(v)
+    ids, metas = sentence_records(v)
     assert ids == [nodes(v)[0].id_]
-    assert unpack(packed[0], 2).tolist() == np.eye(2, 4).tolist()
+    assert unpack(metas[0]["vectors"], 2).tolist() == np.eye(2, 4).tolist()
     assert metas[0]["source"] == "notes/a.txt" and metas[0]["doc_hash"] == v.doc.meta.hash
 
 
