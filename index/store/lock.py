@@ -41,6 +41,6 @@ def busy_message(folder: Path, holder: str) -> str:
         f"the data folder {folder} is in use by another citebot process (pid {holder}): an "
         "embedded store belongs to one process, and a second one would miss the first's "
         "writes. Use the running server (its HTTP API), stop it first, or run a Chroma "
-        f"server (`chroma run --path {folder / 'chroma'}`) and set CITEBOT_CHROMA_HOST for "
-        "every process (see the README, 'Several processes')"
+        "server (`chroma run --path DIR`) and set CITEBOT_CHROMA_HOST in every process "
+        "(see the README, 'Scaling out')"
     )
