@@ -23,7 +23,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 
-from citebot.api import ask, docs, documents, errors, health, verify
+from citebot.api import ask, docs, documents, errors, health, logs, verify
+from citebot.api.head import HeadAsGet
 from citebot.api.limits import BodyLimit
 from citebot.api.routing import CheckedBodyRoute
 from citebot.api.state import AppState
@@ -72,6 +73,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logs.install()  # here: uvicorn has configured its loggers by now
         bot = citebot or Citebot(settings)  # cheap: the model and store load in _start
         state.citebot = bot
         async with anyio.create_task_group() as tasks, AsyncExitStack() as stack:
@@ -94,6 +96,7 @@ def create_app(
     app.state.citebot_state = state
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HeadAsGet)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins,

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from citebot.api.deps import CitebotDep
 from citebot.api.errors import error_responses
 from citebot.api.routing import CheckedBodyRoute
-from citebot.api.schemas import ask_request
+from citebot.api.schemas import AskRequest, ask_request
 from citebot.index.models import Answer, Turn
 from citebot.settings import Settings
 
@@ -23,10 +23,11 @@ def router(settings: Settings) -> APIRouter:
         ``text`` is exactly ``GET /v1/documents/{source}``'s ``text[start:end]``. ``found`` is
         false (and there are no citations) when the corpus holds no answer. Send earlier turns
         in ``history`` for follow-up questions; the server keeps no conversation state."""
-        history = [Turn(question=t.question, answer=t.answer) for t in body.history]
+        request: AskRequest = body  # the class ask_request built derives from it
+        history = [Turn(question=t.question, answer=t.answer) for t in request.history]
         # embedding is CPU-bound: off the event loop, so other requests keep being served
         return await anyio.to_thread.run_sync(
-            partial(bot.ask, body.question, top_k=body.top_k, history=history)
+            partial(bot.ask, request.question, top_k=request.top_k, history=history)
         )
 
     return api

@@ -15,8 +15,6 @@ from citebot.api.deps import CitebotDep, WriterDep
 from citebot.api.errors import error_responses
 from citebot.api.routing import CheckedBodyRoute, is_json
 from citebot.api.schemas import (
-    SOURCE_EXAMPLE,
-    SOURCE_MAX,
     Deleted,
     DocumentFields,
     DocumentList,
@@ -27,6 +25,7 @@ from citebot.api.schemas import (
 )
 from citebot.index.models import Document, DocumentMeta
 from citebot.index.service import Citebot
+from citebot.index.text.checks import SOURCE_EXAMPLE, SOURCE_MAX
 from citebot.settings import Settings
 
 MAX_PAGE = 100

@@ -14,12 +14,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from citebot.api.deps import RETRY_SECONDS
 from citebot.api.schemas import ErrorBody
 from citebot.index.errors import (
     CitebotError,
+    DataFolderBusy,
     DocumentNotFound,
     EmptyCorpus,
     InvalidInput,
+    StoreUnavailable,
     UnreadableFile,
 )
 
@@ -29,6 +32,8 @@ STATUS: Mapping[type[CitebotError], int] = {
     InvalidInput: 422,
     UnreadableFile: 422,
     EmptyCorpus: 422,
+    StoreUnavailable: 503,
+    DataFolderBusy: 503,
 }
 
 
@@ -82,7 +87,9 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 async def _core(request: Request, exc: CitebotError) -> JSONResponse:
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
-    return JSONResponse({"detail": str(exc)}, status_code=status)
+    # a 503 passes: say when to try again (the core logged the outage once, not per request)
+    headers = {"Retry-After": str(RETRY_SECONDS)} if status == 503 else None
+    return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -100,6 +107,8 @@ def install(app: FastAPI) -> None:
                 route.matches({**request.scope, "method": method})[0] == Match.FULL
                 for route in request.app.router.routes
             )]
+            if "GET" in allowed and "HEAD" not in allowed:  # HeadAsGet answers it
+                allowed.insert(allowed.index("GET") + 1, "HEAD")
             headers = {"Allow": ", ".join(allowed)}
             detail = (f"{request.method} is not allowed on {request.url.path}; use "
                       f"{' or '.join(allowed)} (see /docs)")

@@ -5,31 +5,25 @@ so that ``/openapi.json`` states the configured limits and validation enforces e
 Strict mode: JSON ``"5"`` is not an integer and ``null`` is not a list, as the schema says.
 """
 
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
+from citebot.api.state import Status
+from citebot.index.errors import InvalidInput
+from citebot.index.ingest.extract import WEB_URL
 from citebot.index.models import DocumentMeta
+from citebot.index.text.checks import (
+    SOURCE_EXAMPLE,
+    SOURCE_MAX,
+    SOURCE_PATTERN,
+    SPACE,
+    check_source,
+)
 from citebot.settings import Settings
 
-# Python's whitespace (str.isspace, what str.strip removes), spelled out: a schema's "\s"
-# is ECMA's, which differs (it omits \x1c-\x1f and \x85, and includes \ufeff), so a
-# client following the schema would send what the validators here refuse.
-_SPACE = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-NON_BLANK = f"[^{_SPACE}]"  # the schema's pattern of a text field: one non-space character
-# index.extract.web_url's rule (an absolute http(s) address); empty means no URL
-URL_PATTERN = rf"^(?:[Hh][Tt][Tt][Pp][Ss]?://[^{_SPACE}]+)?$"
-
-# A relative path inside the corpus, as the core's ``_check_source`` accepts it: segments
-# joined by single slashes, none empty, "." or ".."; no backslash or NUL; the first character
-# not whitespace. A segment starts with a non-dot, or a dot and a non-dot, or two dots and
-# anything: the same rule without lookaheads, which JSON Schema's regex dialect may lack.
-_SEGMENT = r"(?:[^/\\.\x00]|\.[^/\\.\x00]|\.\.[^/\\\x00])[^/\\\x00]*"
-SOURCE_PATTERN = (rf"^(?:[^/\\.{_SPACE}\x00]|\.[^/\\.\x00]|\.\.[^/\\\x00])[^/\\\x00]*"
-                  rf"(?:/{_SEGMENT})*$")
-SOURCE_MAX = 512
-SOURCE_EXAMPLE = "news/2025-04-09-zelensky.txt"
+NON_BLANK = f"[^{SPACE}]"  # the schema's pattern of a text field: one non-space character
+URL_PATTERN = rf"^(?:{WEB_URL})?$"  # the core's rule (``web_url``); empty means no URL
 
 
 def _not_blank(value: str) -> str:
@@ -39,13 +33,11 @@ def _not_blank(value: str) -> str:
 
 
 def _source(value: str) -> str:
-    if not re.fullmatch(SOURCE_PATTERN, value):
-        raise ValueError(
-            f"{value[:80]!r} is not a relative path inside the corpus: use names joined by "
-            f"single '/', like {SOURCE_EXAMPLE!r}, with no leading '/' or whitespace, no '.' "
-            "or '..' segment, no backslash"
-        )
-    return value
+    """The core's rule (``check_source``), reported as a validation error of the field."""
+    try:
+        return check_source(value)
+    except InvalidInput as e:
+        raise ValueError(str(e)) from None
 
 
 def _integral(value: object) -> object:
@@ -185,7 +177,7 @@ class Health(BaseModel):
 
 class Readiness(BaseModel):
     ready: bool
-    status: Literal["starting", "ready", "failed"]
+    status: Status
     model_loaded: bool
     store_reachable: bool
     documents: int | None = Field(description="Documents in the store, when reachable")

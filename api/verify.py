@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from citebot.api.deps import CitebotDep
 from citebot.api.errors import error_responses
 from citebot.api.routing import CheckedBodyRoute
-from citebot.api.schemas import verify_request
+from citebot.api.schemas import VerifyRequest, verify_request
 from citebot.index.models import Verdict
 from citebot.index.verify.claimreview import to_claimreview
 from citebot.settings import Settings
@@ -30,8 +30,10 @@ def router(settings: Settings) -> APIRouter:
         ``differences``), ``misattributed`` or ``not_found``; every match's ``text`` is
         exactly the document's ``text[start:end]``.
         With ``"format": "claimreview"`` the verdict also comes as ClaimReview JSON-LD."""
-        verdict = await anyio.to_thread.run_sync(partial(bot.verify, body.quote, body.speaker))
-        extra = to_claimreview(verdict) if body.format == "claimreview" else None
+        request: VerifyRequest = body  # the class verify_request built derives from it
+        verdict = await anyio.to_thread.run_sync(partial(bot.verify, request.quote,
+                                                         request.speaker))
+        extra = to_claimreview(verdict) if request.format == "claimreview" else None
         return VerifyResponse(**verdict.model_dump(), claimreview=extra)
 
     return api

@@ -30,7 +30,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
 from citebot.bot import parse, render
 from citebot.bot.access import Allowlist, RateLimit
-from citebot.index.errors import CitebotError
+from citebot.index.errors import CitebotError, StoreUnavailable
 from citebot.index.models import Turn
 from citebot.index.service import Citebot
 from citebot.settings import Settings
@@ -43,6 +43,8 @@ log = logging.getLogger("citebot.telegram")
 TYPING_REFRESH = 4.0  # seconds; Telegram shows "typing…" for 5 s after each chat action
 MAX_QUOTE = 1024  # characters of a reply's quote (Bot API ReplyParameters.quote)
 INLINE_CACHE_SECONDS = 300  # Telegram keeps an inline answer this long per user and query
+UNAVAILABLE = ("Sorry, the archive is unavailable right now, so I cannot look anything up. "
+               "Please try again shortly.")
 
 
 @dataclass
@@ -303,12 +305,15 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The one error handler. A core ``CitebotError`` is about the user's input: they get
-    its message. Anything else is logged with the update and its traceback, and the user
-    gets an apology without internals."""
+    """The one error handler. A store out of reach gets a polite "try again shortly"; any
+    other core ``CitebotError`` is about the user's input: they get its message. Anything
+    else is logged with the update and its traceback, and the user gets an apology without
+    internals."""
     error = context.error
     message = update.effective_message if isinstance(update, Update) else None
-    if isinstance(error, CitebotError):
+    if isinstance(error, StoreUnavailable):  # the core logged the outage once
+        text = UNAVAILABLE
+    elif isinstance(error, CitebotError):
         log.info("refused input: %s", error)
         text = render.problem(str(error))
     else:

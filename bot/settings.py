@@ -1,6 +1,7 @@
 """The Telegram bot's part of the one settings object (``CITEBOT_TELEGRAM_*``)."""
 
 import re
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings
@@ -26,6 +27,12 @@ class TelegramSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_telegram(self) -> "TelegramSettings":
+        url = self.telegram_webhook_url
+        if url and urlsplit(url).scheme.lower() != "https":
+            raise ValueError(  # Telegram posts updates only to https; http would leak them
+                f"CITEBOT_TELEGRAM_WEBHOOK_URL must be an https:// address, not {url!r}: "
+                "Telegram sends updates only over HTTPS (put a TLS reverse proxy in front)"
+            )
         if self.telegram_webhook_url and not self.telegram_webhook_secret:
             raise ValueError(
                 "CITEBOT_TELEGRAM_WEBHOOK_URL needs CITEBOT_TELEGRAM_WEBHOOK_SECRET: "

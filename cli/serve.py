@@ -2,8 +2,9 @@
 CITEBOT_TELEGRAM_TOKEN or TELEGRAM_BOT_TOKEN is set).
 
 On start it indexes ``corpus/`` (CITEBOT_CORPUS_DIR) when the store is empty, then prints a
-``curl`` command to try. The embedded Chroma store belongs to one process: run one server,
-or point every process at a Chroma server (CITEBOT_CHROMA_HOST).
+``curl`` command to try. The embedded Chroma store belongs to one process: a second
+``citebot serve`` (or ``citebot ask``) on the same CITEBOT_DATA_DIR refuses to start, saying
+so; to run several, point every process at a Chroma server (CITEBOT_CHROMA_HOST).
 
 Examples:
     citebot serve
@@ -11,9 +12,11 @@ Examples:
 """
 
 import argparse
+import copy
 import json
 import shlex
 from functools import partial
+from typing import Any
 
 from citebot.index.service import Citebot
 from citebot.settings import get_settings
@@ -59,6 +62,8 @@ def run(bot: Citebot, args: argparse.Namespace) -> int:
     from citebot.bot.app import companion as telegram_companion
 
     settings = get_settings()
+    # before listening: a second server on the same embedded store is refused at once
+    bot.claim_data_folder()
     host = args.host or settings.host
     port = settings.port if args.port is None else args.port
     app = create_app(
@@ -67,5 +72,15 @@ def run(bot: Citebot, args: argparse.Namespace) -> int:
         companions=(partial(telegram_companion, settings=settings),)
         if settings.telegram_token else (),
     )
-    uvicorn.run(app, host=host, port=port)
+    uvicorn.run(app, host=host, port=port, log_config=log_config())
     return 0
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, with citebot's own loggers (readiness, a lost store) beside it."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["citebot"] = {"handlers": ["default"], "level": "INFO",
+                                    "propagate": False}
+    return config

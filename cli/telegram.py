@@ -3,8 +3,9 @@
 The token comes from TELEGRAM_BOT_TOKEN (or CITEBOT_TELEGRAM_TOKEN); create a bot with
 @BotFather to get one. Long polling by default; set CITEBOT_TELEGRAM_WEBHOOK_URL and
 CITEBOT_TELEGRAM_WEBHOOK_SECRET for a webhook. An embedded Chroma store belongs to one
-process: run the bot inside `citebot serve` instead (it starts when a token is set), or
-point both at a Chroma server (CITEBOT_CHROMA_HOST), or keep the corpus read-only.
+process (a second one on the same CITEBOT_DATA_DIR is refused): run the bot inside
+`citebot serve` instead (it starts when a token is set), or point both at a Chroma server
+(CITEBOT_CHROMA_HOST).
 
 Examples:
     TELEGRAM_BOT_TOKEN=123456:ABC... citebot telegram
@@ -37,6 +38,7 @@ def run(bot: Citebot, args: argparse.Namespace) -> int:
 
     settings = get_settings()
     app = build_application(settings, bot)  # raises NotConfigured without a token
+    bot.claim_data_folder()  # DataFolderBusy beside a server on the same embedded store
     try:
         username = asyncio.run(check_token(settings))
     except InvalidToken as e:

@@ -23,3 +23,11 @@ class UnreadableFile(CitebotError):
 
 class StoreMismatch(CitebotError):
     """The store was built with another embedding model or precision than configured."""
+
+
+class StoreUnavailable(CitebotError):
+    """The Chroma server cannot be reached; the request may succeed once it is back."""
+
+
+class DataFolderBusy(CitebotError):
+    """Another process has the embedded store's data folder open."""

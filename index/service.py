@@ -2,9 +2,9 @@
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from functools import cached_property
+from functools import cached_property, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from citebot.index import offline  # noqa: F401
 from citebot.index.ask.answer import unmentioned
@@ -30,7 +30,9 @@ from citebot.index.models import (
 from citebot.index.settings import CoreSettings, RetrievalMode
 from citebot.index.store.chroma import Store, connect
 from citebot.index.store.lexical import LexicalIndex
-from citebot.index.text.checks import valid_unicode
+from citebot.index.store.lock import hold
+from citebot.index.store.outage import Outages
+from citebot.index.text.checks import check_source, valid_unicode
 from citebot.index.text.entities import EntityCache
 from citebot.index.text.language import OTHER_LANGUAGE, other_language
 from citebot.index.text.sentences import sentences
@@ -38,6 +40,20 @@ from citebot.index.verify.anchors import identity
 from citebot.index.verify.verdicts import check_quote, verify_quote
 
 LEFTOVER_SECONDS = 600.0  # a write older than this, never committed, was killed
+
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def _reaching_store(method: Method) -> Method:
+    """A lost Chroma server raises StoreUnavailable (logged once per outage), not httpx's
+    error: each adapter answers "unavailable, try again shortly"."""
+
+    @wraps(method)
+    def guarded(self: "Citebot", *args: Any, **kwargs: Any) -> Any:
+        with self._outages.guard():
+            return method(self, *args, **kwargs)
+
+    return cast(Method, guarded)
 
 
 class Citebot:
@@ -55,9 +71,17 @@ class Citebot:
         )
         self._client = client
         self._write_lock = threading.Lock()  # one writer at a time keeps versions simple
+        self._outages = Outages(f"{settings.chroma_host}:{settings.chroma_port}")
+
+    def claim_data_folder(self) -> None:
+        """Lock the embedded store's data folder for this process (DataFolderBusy if another
+        process has it); nothing to do with a Chroma server, which serves many processes."""
+        if self._client is None and not self.settings.chroma_host:
+            hold(self.settings.data_dir)
 
     @cached_property
     def store(self) -> Store:
+        self.claim_data_folder()
         return Store(self._client or connect(self.settings), self.settings.collection,
                      self.embedder.kind)
 
@@ -73,6 +97,7 @@ class Citebot:
     def retriever(self) -> Retriever:
         return Retriever(self.store, self.lexical)
 
+    @_reaching_store
     def warm_up(self) -> None:
         """Load the model and open the store now rather than on the first question."""
         vec = self.embedder.embed_queries(["warm up"])[0]
@@ -96,6 +121,7 @@ class Citebot:
 
     # -- writing ----------------------------------------------------------------------
 
+    @_reaching_store
     def ingest(
         self,
         paths: Sequence[Path] | None = None,
@@ -112,9 +138,10 @@ class Citebot:
             self.entities.add(self.store, self.lexical.catch_up())  # so questions never wait
             return report
 
+    @_reaching_store
     def add_document(self, source: str, text: str | bytes, **meta: str | None) -> DocumentMeta:
         """Add or replace one document; it is answerable when this returns."""
-        source = _check_source(source)
+        source = check_source(source)
         found = read(text, source)  # bytes: read by the source's suffix (an unknown one is refused)
         text = valid_unicode(found.text, "document text")
         if not text.strip():
@@ -126,11 +153,14 @@ class Citebot:
             )
         given = {k: valid_unicode(v, k) for k, v in meta.items() if v}
         doc = make_document(source, text, **(found.meta() | given))  # the caller's meta wins
-        with self._write_lock:
-            Ingestor(self.settings, self.embedder, self.store).write([doc])
+        ingestor = Ingestor(self.settings, self.embedder, self.store)
+        versions = ingestor.prepare(doc)  # chunking and embedding: other writes go on
+        with self._write_lock:  # held only to store it and update the lexical index
+            self.store.write(versions)
             self.entities.add(self.store, self.lexical.catch_up())  # so questions never wait
         return self.store.metas([source])[source]
 
+    @_reaching_store
     def ingest_documents(self, docs: Iterable[Document], *,
                          progress: Callable[[int], Progress] | None = None) -> int:
         """Make the store hold exactly ``docs`` (documents made in memory, e.g. a BEIR
@@ -148,6 +178,7 @@ class Citebot:
             self.entities.add(self.store, self.lexical.catch_up())
             return chunks
 
+    @_reaching_store
     def delete_document(self, source: str) -> None:
         with self._write_lock:
             self.store.delete(source)
@@ -155,17 +186,21 @@ class Citebot:
 
     # -- reading ----------------------------------------------------------------------
 
+    @_reaching_store
     def count(self) -> int:
         """The number of documents stored."""
         return self.store.count()
 
+    @_reaching_store
     def has_document(self, source: str) -> bool:
-        return self.store.has(_check_source(source))
+        return self.store.has(check_source(source))
 
+    @_reaching_store
     def passages(self) -> list[str]:
         """Every stored chunk's text (evaluation counts the passages holding an answer)."""
         return [text for _, texts in self.store.committed_chunks() for text in texts]
 
+    @_reaching_store
     def retrieve(self, questions: Sequence[str], k: int,
                  mode: RetrievalMode | None = None) -> list[list[ScoredChunk]]:
         """The k best chunks for each question, embedded in one batch (no answer composed)."""
@@ -177,12 +212,15 @@ class Citebot:
         """A Citebot over other settings (another store) sharing this one's loaded model."""
         return Citebot(settings, embedder=self.embedder)
 
+    @_reaching_store
     def documents(self, offset: int = 0, limit: int | None = None) -> list[DocumentMeta]:
         return self.store.list_documents(offset, limit)
 
+    @_reaching_store
     def document(self, source: str) -> Document:
-        return self.store.get(_check_source(source))
+        return self.store.get(check_source(source))
 
+    @_reaching_store
     def ask(self, question: str, *, top_k: int | None = None,
             history: Sequence[Turn] = (), mode: RetrievalMode | None = None) -> Answer:
         """Answer with verbatim sentences, or say plainly that the corpus has no answer.
@@ -225,6 +263,7 @@ class Citebot:
                  for c in answer.citations]
         return answer.model_copy(update={"citations": cited})
 
+    @_reaching_store
     def verify(self, quote: str, speaker: str | None = None) -> Verdict:
         """Is the quote in the corpus as worded (and said by ``speaker``)? Raises InvalidInput
         for an empty quote, one with no words, or one over CITEBOT_MAX_QUESTION_CHARS."""
@@ -250,15 +289,3 @@ class Citebot:
             raise InvalidInput(f"top_k must be between 1 and {self.settings.max_top_k}, not {k}")
         return k
 
-
-def _check_source(source: str) -> str:
-    """A relative path inside the corpus: no absolute paths, no '..', no empty parts."""
-    valid_unicode(source, "source")
-    parts = source.replace("\\", "/").split("/")
-    if not source.strip() or source.startswith("/") or any(p in ("", ".", "..") for p in parts):
-        raise InvalidInput(
-            f"source {source!r} must be a relative path inside the corpus, like 'news/a.txt'"
-        )
-    if "\x00" in source or len(source) > 512:
-        raise InvalidInput("source must be at most 512 characters with no NUL byte")
-    return source

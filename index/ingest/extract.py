@@ -19,6 +19,7 @@ from bs4.dammit import EncodingDetector
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
 from citebot.index.errors import UnreadableFile
+from citebot.index.text.checks import SPACE
 
 # pypdf logs each flaw it meets without naming the file ("EOF marker not found"); a file it
 # cannot read is reported by name as UnreadableFile, and repaired ones need no notice.
@@ -169,11 +170,15 @@ def _link(soup: BeautifulSoup, rel: str) -> str | None:
     return href.strip() if isinstance(href, str) else None
 
 
+# An absolute http(s) URL; letters spelled out, not re.I: under re.I "ſ" (long s) would
+# pass for "s". Whitespace spelled out too, so the API's schema can show this very rule.
+WEB_URL = rf"[Hh][Tt][Tt][Pp][Ss]?://[^{SPACE}]+"
+
+
 def web_url(url: str | None) -> str | None:
     """Only absolute http(s) URLs: a relative one cannot be opened from a citation, and a
     ``javascript:`` one must never reach a link or a published ClaimReview."""
-    # letters spelled out, not re.I: under re.I "ſ" (long s) would pass for "s"
-    return url if url and re.match(r"[Hh][Tt][Tt][Pp][Ss]?://\S+\Z", url) else None
+    return url if url and re.fullmatch(WEB_URL, url) else None
 
 
 def _string(tag: Tag | NavigableString | None) -> str | None:

@@ -5,6 +5,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import CitebotError, EmptyCorpus
 from citebot.index.ingest.chunking import chunk
@@ -130,30 +132,45 @@ class Ingestor:
         total = 0
         group: list[tuple[Document, list[Chunk]]] = []
         for doc in docs:
-            pieces = chunk(
-                doc,
-                self.embedder.count_tokens,
-                self.settings.chunk_tokens,
-                self.settings.chunk_overlap_sentences,
-            )
-            group.append((doc, pieces))
+            group.append((doc, self._chunk(doc)))
             if sum(len(p) for _, p in group) >= _EMBED_GROUP:
                 total += self._flush(group, tick)
                 group = []
         return total + self._flush(group, tick)
 
-    def _flush(self, group: list[tuple[Document, list[Chunk]]], tick: Progress | None) -> int:
+    def prepare(self, doc: Document) -> list[Version]:
+        """``doc`` chunked and embedded, ready for ``Store.write``: the slow part of a
+        write, which needs no lock (it does not touch the store)."""
+        return self._embed([(doc, self._chunk(doc))], None)
+
+    def _chunk(self, doc: Document) -> list[Chunk]:
+        return chunk(doc, self.embedder.count_tokens, self.settings.chunk_tokens,
+                     self.settings.chunk_overlap_sentences)
+
+    def _embed(self, group: list[tuple[Document, list[Chunk]]],
+               done: Callable[[int], None] | None) -> list[Version]:
         flat = [c for _, pieces in group for c in pieces]
-        shown = _Shown(tick, len(group), len(flat))
-        chunk_vecs, sentence_vecs = self.embedder.embed_chunks(flat, shown.embedded)
+        parts, sentence_vecs = [], []
+        # a slice at a time: the model's per-token vectors of a slice are dropped once its
+        # chunks are pooled, so one large document holds the memory of one slice, not of all
+        for i in range(0, len(flat), _EMBED_GROUP):
+            vecs, sentences = self.embedder.embed_chunks(flat[i : i + _EMBED_GROUP], done)
+            parts.append(vecs)
+            sentence_vecs.extend(sentences)
+        chunk_vecs = np.concatenate(parts) if parts else np.zeros((0, 0), np.float32)
         versions, i = [], 0
         for doc, pieces in group:
             n = len(pieces)
             versions.append(Version(doc, pieces, chunk_vecs[i : i + n], sentence_vecs[i : i + n]))
             i += n
+        return versions
+
+    def _flush(self, group: list[tuple[Document, list[Chunk]]], tick: Progress | None) -> int:
+        shown = _Shown(tick, len(group), sum(len(p) for _, p in group))
+        versions = self._embed(group, shown.embedded)
         self.store.write(versions)
         shown.stored()
-        return len(flat)
+        return shown.chunks
 
 
 class _Files:

@@ -17,6 +17,8 @@ from telegram.ext import Application
 
 from citebot.bot import render
 from citebot.bot.app import build_application, running
+from citebot.bot.handlers import UNAVAILABLE
+from citebot.index.embed.embedder import Embedder
 from citebot.index.models import Turn
 from citebot.index.service import Citebot
 from citebot.settings import Settings
@@ -386,10 +388,11 @@ def closed_port() -> int:
 
 
 async def test_unexpected_error_is_logged_and_user_gets_generic_reply(
-    fake_bot_api: FakeBotApi, make_bot: Callable[..., Citebot],
-    caplog: pytest.LogCaptureFixture,
+    fake_bot_api: FakeBotApi, tmp_path: Path, caplog: pytest.LogCaptureFixture,
 ) -> None:
-    broken = make_bot(chroma_host="127.0.0.1", chroma_port=closed_port())  # no server there
+    missing = tmp_path / "no-such-model"  # the model cannot load: an error nobody expects
+    broken = Citebot(Settings(data_dir=tmp_path / "data", corpus_dir=CORPUS),
+                     embedder=Embedder(str(missing), cache_dir=tmp_path / "models"))
     caplog.set_level(logging.INFO, logger="citebot.telegram")
     async with serving(fake_bot_api, broken):
         fake_bot_api.push_message(Q_SUMMONED, chat_id=USER, user_id=USER)
@@ -398,8 +401,26 @@ async def test_unexpected_error_is_logged_and_user_gets_generic_reply(
         await fake_bot_api.wait_for_messages(USER, 2)  # the bot carries on
 
     assert reply["text"] == render.FAILED
-    assert "Chroma" not in reply["text"]
+    assert "no-such-model" not in reply["text"]
     [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert record.name == "citebot.telegram" and record.exc_info is not None
     assert Q_SUMMONED in record.getMessage()  # the update is in the log
-    assert "Traceback" in caplog.text and "Could not connect to a Chroma server" in caplog.text
+    assert "Traceback" in caplog.text and "no-such-model" in caplog.text
+
+
+async def test_unreachable_store_gets_a_polite_reply_and_one_log_line(
+    fake_bot_api: FakeBotApi, make_bot: Callable[..., Citebot],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    broken = make_bot(chroma_host="127.0.0.1", chroma_port=closed_port())  # no server there
+    caplog.set_level(logging.INFO)
+    async with serving(fake_bot_api, broken):
+        for n, text in enumerate((Q_SUMMONED, "/verify \u201cNever provided weapons\u201d",
+                                  "/sources"), start=1):
+            fake_bot_api.push_message(text, chat_id=USER, user_id=USER)
+            replies = await fake_bot_api.wait_for_messages(USER, n, timeout=30)
+
+    assert [r["text"] for r in replies] == [UNAVAILABLE] * 3
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.name for r in errors] == ["citebot.store"]  # one line for the outage
+    assert "is unreachable" in errors[0].getMessage() and "Traceback" not in caplog.text

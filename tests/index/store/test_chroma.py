@@ -213,7 +213,10 @@ def test_cleaning_after_the_first_time_reads_only_the_sources_written_since(
     bot.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
     read.clear()
     assert bot.clean_up() == 0
-    assert read == [{"source": {"$in": ["notes/a.txt"]}}]  # one source, not the archive
+    # only the sources logged lately (this write's, and the window's before it), by a
+    # filtered look-up: never a read of every record
+    assert len(read) == 1 and read[0] is not None
+    assert "notes/a.txt" in read[0]["source"]["$in"]  # type: ignore[index]
 
 
 class _Spy:

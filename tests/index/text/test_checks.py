@@ -1,9 +1,14 @@
-"""Input checks every entry point shares."""
+"""Input checks every entry point shares: Unicode validity and the one source-name
+rule (``check_source``) with the pattern the API's schema shows."""
+
+import re
+import sys
+import unicodedata
 
 import pytest
 
 from citebot.index.errors import InvalidInput
-from citebot.index.text.checks import valid_unicode
+from citebot.index.text.checks import FORMAT, SOURCE_PATTERN, check_source, valid_unicode
 
 
 def test_valid_text_passes_through_unchanged() -> None:
@@ -14,3 +19,39 @@ def test_a_lone_surrogate_is_refused_with_its_position() -> None:
     with pytest.raises(InvalidInput, match=r"question holds an invalid character .*\\ud800, at "
                                            r"position 3"):
         valid_unicode("abc\ud800def", "question")
+
+
+
+def test_the_pattern_excludes_exactly_unicodes_format_characters() -> None:
+    in_class = re.compile(f"[{FORMAT}]")
+    every = (chr(c) for c in range(sys.maxunicode + 1))
+    assert {c for c in every if in_class.fullmatch(c)} == {
+        chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"}
+
+
+@pytest.mark.parametrize(("name", "named"), [
+    ("\u202etxt.exe", "U+202E RIGHT-TO-LEFT OVERRIDE at character 0"),
+    ("news/a\u200bb.txt", "U+200B ZERO WIDTH SPACE at character 6"),
+    ("a.txt\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE at character 5"),
+    ("a\u2066b.txt", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+    ("a\U000e0041.txt", "U+E0041 TAG LATIN CAPITAL LETTER A"),
+])
+def test_format_characters_are_refused_by_name(name: str, named: str) -> None:
+    with pytest.raises(InvalidInput, match=re.escape(named)):
+        check_source(name)
+    assert not re.fullmatch(SOURCE_PATTERN, name)  # and the schema says so too
+
+
+@pytest.mark.parametrize("name", ["a.txt", "news/2025/a b.txt", "%2e%2e%2fetc%2fpasswd",
+                                  "..a/.b/...", "résumé.txt", "a/..b"])
+def test_good_names_pass_unchanged_and_match_the_pattern(name: str) -> None:
+    assert check_source(name) == name  # never decoded: '%2e' stays three characters
+    assert re.fullmatch(SOURCE_PATTERN, name)
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../a", "a/../b", "a//b", "./a", "a\\b",
+                                  " a.txt", "", "a\x00b", "a/", "x" * 513])
+def test_paths_that_escape_or_are_not_names_are_refused(name: str) -> None:
+    with pytest.raises(InvalidInput):
+        check_source(name)
+    assert len(name) > 512 or not re.fullmatch(SOURCE_PATTERN, name)
