@@ -29,8 +29,14 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
+# mypy reads the package through build/typecheck/citebot, links that mirror the installed
+# layout (the folders map into citebot.*; mypy cannot follow the editable import hook)
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	rm -rf build/typecheck && mkdir -p build/typecheck/citebot
+	for f in citebot/*.py; do ln -s ../../../$$f build/typecheck/citebot/; done
+	for d in index api bot cli evaluate; do ln -s ../../../$$d build/typecheck/citebot/$$d; done
+	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p citebot
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest_query.py --corpus sample

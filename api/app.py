@@ -23,7 +23,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 
-from citebot.api import ask, documents, errors, health, logs, verify
+from citebot.api import ask, docs, documents, errors, health, logs, verify
 from citebot.api.head import HeadAsGet
 from citebot.api.limits import BodyLimit
 from citebot.api.routing import CheckedBodyRoute
@@ -82,12 +82,15 @@ def create_app(
                 await stack.enter_async_context(companion(bot))
             yield
             # _start's threads cannot be interrupted: shutdown waits for them to finish
+        await anyio.to_thread.run_sync(bot.close)  # saves the lexical index's cache
 
     app = FastAPI(
         title="citebot",
         summary="Answers from a news archive, made of its own sentences, each cited verbatim.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by docs.install from the package, not a CDN
+        redoc_url=None,
     )
     app.router.route_class = CheckedBodyRoute
     app.state.citebot_state = state
@@ -104,6 +107,7 @@ def create_app(
     app.include_router(ask.router(settings))
     app.include_router(verify.router(settings))
     app.include_router(documents.router(settings))
+    docs.install(app)
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:

@@ -53,7 +53,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from citebot.index import offline  # noqa: E402, F401
-from citebot.index.embed.embedder import Embedder, Precision, quantise_int8  # noqa: E402
+from citebot.index.embed.embedder import Embedder  # noqa: E402
+from citebot.index.embed.onnx import Precision, quantise_int8  # noqa: E402
 from citebot.index.ingest.chunking import chunk  # noqa: E402
 from citebot.index.ingest.loader import make_document  # noqa: E402
 from citebot.index.models import Chunk  # noqa: E402

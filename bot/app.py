@@ -7,6 +7,10 @@
 - ``companion(citebot)``: the same, shaped for ``api.app.create_app(companions=[...])`` so
   ``citebot serve`` can host the bot next to the HTTP API.
 
+Besides messages (new and edited: an edited question is answered again) the bot answers
+inline queries (``@bot “QUOTE”`` in any chat) once inline mode is on for it (@BotFather,
+/setinline).
+
 Long polling by default; a webhook when ``CITEBOT_TELEGRAM_WEBHOOK_URL`` is set. The webhook
 server listens on ``CITEBOT_TELEGRAM_WEBHOOK_LISTEN:CITEBOT_TELEGRAM_WEBHOOK_PORT`` at the
 URL's path and refuses (403) any request without the ``X-Telegram-Bot-Api-Secret-Token``
@@ -27,6 +31,7 @@ from telegram.ext import (
     Application,
     CommandHandler,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     PersistenceInput,
     PicklePersistence,
@@ -41,7 +46,8 @@ from citebot.settings import Settings
 
 log = logging.getLogger("citebot.telegram")
 
-ALLOWED_UPDATES = [Update.MESSAGE]  # edits, reactions, callbacks: nothing to answer
+# an edited question or quote is answered again; reactions, callbacks: nothing to answer
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.INLINE_QUERY]
 
 
 class NotConfigured(CitebotError):
@@ -77,7 +83,7 @@ def build_application(settings: Settings, citebot: Citebot) -> Application:
         allowlist=Allowlist(settings.telegram_allowed_ids),
         rate_limit=RateLimit(settings.telegram_rate_per_minute),
     )
-    addressed = filters.UpdateType.MESSAGE & filters.TEXT & handlers.ADDRESSED
+    addressed = filters.UpdateType.MESSAGES & filters.TEXT & handlers.ADDRESSED
     app.add_handler(MessageHandler(addressed, handlers.gate), group=-1)
     app.add_handlers(
         [
@@ -88,6 +94,7 @@ def build_application(settings: Settings, citebot: Citebot) -> Application:
             CommandHandler("reset", handlers.reset_command),
             MessageHandler(addressed & filters.COMMAND, handlers.unknown_command),
             MessageHandler(addressed & ~filters.COMMAND, handlers.question),
+            InlineQueryHandler(handlers.inline_query),
         ]
     )
     app.add_error_handler(handlers.on_error)

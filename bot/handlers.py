@@ -12,9 +12,19 @@ from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
-from telegram import Chat, Message, MessageEntity, Update
-from telegram.constants import ChatAction, ChatType
+from telegram import (
+    Chat,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
@@ -25,11 +35,16 @@ from citebot.index.models import Turn
 from citebot.index.service import Citebot
 from citebot.settings import Settings
 
+if TYPE_CHECKING:  # what Message.build_reply_arguments returns (PTB names it privately)
+    from telegram._message import _ReplyKwargs
+
 log = logging.getLogger("citebot.telegram")
 
 TYPING_REFRESH = 4.0  # seconds; Telegram shows "typing…" for 5 s after each chat action
 UNAVAILABLE = ("Sorry, the archive is unavailable right now, so I cannot look anything up. "
                "Please try again shortly.")
+MAX_QUOTE = 1024  # characters of a reply's quote (Bot API ReplyParameters.quote)
+INLINE_CACHE_SECONDS = 300  # Telegram keeps an inline answer this long per user and query
 
 
 @dataclass
@@ -103,12 +118,30 @@ async def typing(chat: Chat) -> AsyncIterator[None]:
             await task
 
 
-async def reply(message: Message, *parts: str) -> None:
-    """Send ``parts`` in order; in a group the first one quotes the message it answers, so
-    people see which question it is for."""
-    in_group = message.chat.type != ChatType.PRIVATE
+def _reply_to(message: Message, quote: str | None) -> "bool | _ReplyKwargs":
+    """How the first part of a reply points at ``message``: quoting ``quote``, the part of
+    it being answered (a prefix if long: Telegram quotes at most 1,024 characters), when it
+    is the message's own text; else, in a group, a plain reply, so people see which
+    question it is for."""
+    quote = (quote or "").strip()[:MAX_QUOTE].rstrip()
+    if not quote or quote not in (message.text or ""):
+        return message.chat.type != ChatType.PRIVATE
+    position, entities = message.compute_quote_position_and_entities(quote)
+    parameters = ReplyParameters(
+        message_id=message.message_id, quote=quote, quote_position=position,
+        quote_entities=entities,
+        quote_parse_mode=None,  # the quote is the message's plain text, not HTML
+        allow_sending_without_reply=True,  # the question may be deleted meanwhile
+    )
+    # PTB's TypedDict also declares "__slots__"; build_reply_arguments returns just these two
+    return cast("_ReplyKwargs", {"reply_parameters": parameters, "chat_id": message.chat_id})
+
+
+async def reply(message: Message, *parts: str, quote: str | None = None) -> None:
+    """Send ``parts`` in order, the first as a reply to ``message`` (see ``_reply_to``)."""
+    first = _reply_to(message, quote)
     for i, part in enumerate(parts):
-        await message.reply_text(part, do_quote=in_group and i == 0)
+        await message.reply_text(part, do_quote=first if i == 0 else False)
 
 
 def history(context: ContextTypes.DEFAULT_TYPE) -> deque[Turn]:
@@ -139,28 +172,73 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         # CPU-bound (embedding, scoring): in a thread, so other chats are served meanwhile
         result = await asyncio.to_thread(partial(citebot.ask, question, history=list(turns)))
     turns.append(Turn(question=question, answer=result.answer))
-    await reply(message, *render.answer_messages(result))
+    await reply(message, *render.answer_messages(result), quote=question)
 
 
 # -- handlers ----------------------------------------------------------------------------
 
 
-async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Runs before every other handler: stops floods and people not on the allowlist."""
-    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
-    assert message is not None
-    svc = services(context)
-    if user is not None:
-        decision = await svc.rate_limit.check(user.id)
-        if decision == "warn":
-            await reply(message, render.rate_limited(svc.rate_limit.per_minute))
+async def refusal(svc: Services, user_id: int | None, chat_id: int | None) -> str | None:
+    """None when the user may go on; else what to tell them ("" to drop a flood silently:
+    over the rate limit, only the first message gets a warning)."""
+    if user_id is not None:
+        decision = await svc.rate_limit.check(user_id)
         if decision != "ok":
-            raise ApplicationHandlerStop
-    user_id, chat_id = (user.id if user else None), (chat.id if chat else None)
+            return render.rate_limited(svc.rate_limit.per_minute) if decision == "warn" else ""
     if not svc.allowlist.allows(user_id, chat_id):
         log.info("refused user %s in chat %s: not on the allowlist", user_id, chat_id)
-        await reply(message, render.NOT_ALLOWED)
-        raise ApplicationHandlerStop
+        return render.NOT_ALLOWED
+    return None
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs before every other message handler (new and edited messages): stops floods and
+    people not on the allowlist."""
+    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+    assert message is not None
+    refused = await refusal(services(context), user.id if user else None,
+                            chat.id if chat else None)
+    if refused is None:
+        return
+    if refused:
+        await reply(message, refused)
+    raise ApplicationHandlerStop
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``@bot “QUOTE” — SPEAKER`` in any chat: the verdict as a result card to send there.
+    Rate-limited and allowlisted like messages (the chat is unknown: the user must be
+    allowed)."""
+    query = update.inline_query
+    assert query is not None
+    svc = services(context)
+    refused = await refusal(svc, query.from_user.id, None)
+    if refused == "":
+        return  # a flood: no answer (Telegram shows none)
+    if refused is not None:
+        card = render.notice_card("Not available", refused)
+    else:
+        card = await _verdict_card(svc.citebot, query.query)
+    title, description, text = card
+    result = InlineQueryResultArticle(
+        id="verdict", title=title, description=description,
+        input_message_content=InputTextMessageContent(
+            text, parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True)),
+    )
+    # personal: the allowlist and rate limit answer per user
+    await query.answer([result], cache_time=INLINE_CACHE_SECONDS, is_personal=True)
+
+
+async def _verdict_card(citebot: Citebot, text: str) -> tuple[str, str, str]:
+    quote, speaker = parse.quote_and_speaker(text)
+    if not parse.has_words(quote):
+        return render.notice_card("Check a quote", render.escape(render.INLINE_USAGE))
+    try:
+        verdict = await asyncio.to_thread(partial(citebot.verify, quote, speaker=speaker))
+    except CitebotError as error:  # a quote the core refuses: say why on the card
+        return render.notice_card("Cannot check this quote", render.problem(str(error)))
+    return render.verdict_card(verdict)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -194,7 +272,7 @@ async def verify_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     citebot = services(context).citebot
     async with typing(message.chat):
         verdict = await asyncio.to_thread(partial(citebot.verify, quote, speaker=speaker))
-    await reply(message, *render.verdict_messages(verdict))
+    await reply(message, *render.verdict_messages(verdict), quote=quote)
 
 
 async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from telegram.constants import MessageLimit
 
-from citebot.index.models import Answer, Citation, DocumentMeta, Match, Verdict
+from citebot.index.models import Answer, Citation, DocumentMeta, Match, Verdict, source_label
 
 MAX_MESSAGE = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096
 EXCERPT_CHARS = 300  # "a short verbatim excerpt": the whole passage is a click away in the source
@@ -41,6 +41,8 @@ then <i>What did he say about weapons?</i>
 <b>Check a quote</b>: /verify “QUOTE” — SPEAKER (the speaker is optional). For example:
 /verify “The Chinese side has never provided lethal weapons to any party in the \
 conflict” — Lin Jian
+
+<b>In any chat</b>: type my @username and a quote to share its verdict there.
 
 /sources: the documents I answer from
 /reset: forget this chat's earlier questions
@@ -179,24 +181,38 @@ def pack(blocks: Iterable[str], limit: int = MAX_MESSAGE, separator: str = "\n\n
 # -- answers -----------------------------------------------------------------------------
 
 
-def _where(title: str | None, source: str) -> str:
-    """"<i>Title</i> (source)" or just the source."""
-    where = escape(shorten(source, LABEL_CHARS))
-    if title:
-        return f"<i>{escape(shorten(title, LABEL_CHARS))}</i> ({where})"
-    return where
+def _where(label: str) -> str:
+    """A source's label (title, outlet, date or first words, then the file) in italics."""
+    return f"<i>{escape(shorten(label, LABEL_CHARS))}</i>"
+
+
+def _link(url: str | None) -> list[str]:
+    """A link that opens the article with the cited words marked, when its address is known."""
+    return [f'<a href="{html.escape(url, quote=True)}">Open in context</a>'] if url else []
 
 
 def citation_block(citation: Citation) -> str:
-    return (
-        f"<b>[{citation.n}]</b> {_where(citation.title, citation.source)}\n"
-        f"<blockquote>{escape(shorten(citation.text, EXCERPT_CHARS))}</blockquote>"
-    )
+    return "\n".join([
+        f"<b>[{citation.n}]</b> {_where(citation.label)}",
+        f"<blockquote>{escape(shorten(citation.text, EXCERPT_CHARS))}</blockquote>",
+        *_link(citation.url),
+    ])
+
+
+def _short(answer: Answer) -> list[str]:
+    """The short answer in bold with its citation's marker, when the core gives one (an
+    optional ``short`` with ``text`` and ``n``)."""
+    short = getattr(answer, "short", None)
+    if short is None:
+        return []
+    return [f"<b>{escape(shorten(short.text, EXCERPT_CHARS))}</b> [{short.n}]"]
 
 
 def answer_messages(answer: Answer) -> list[str]:
-    """The answer's sentences with their [n] markers, then one block per citation."""
-    return pack([*split_text(answer.answer), *map(citation_block, answer.citations)])
+    """The short answer if any, the answer's sentences with their [n] markers, then one
+    block per citation."""
+    return pack([*_short(answer), *split_text(answer.answer),
+                 *map(citation_block, answer.citations)])
 
 
 # -- quote verdicts ----------------------------------------------------------------------
@@ -218,23 +234,53 @@ def _differences(differences: Sequence[str]) -> str:
 
 
 def match_block(n: int, match: Match) -> str:
-    lines = [f"<b>[{n}]</b> {_where(match.title, match.source)}, similarity {match.similarity:.2f}"]
+    lines = [f"<b>[{n}]</b> {_where(match.label)}, similarity {match.similarity:.2f}"]
     if match.speaker:
         lines.append(f"Said by: {escape(shorten(match.speaker, LABEL_CHARS))}")
     if match.differences:
         lines.append(f"Changes: {_differences(match.differences)}")
     lines.append(f"<blockquote>{escape(shorten(match.text, EXCERPT_CHARS))}</blockquote>")
-    if match.url:
-        lines.append(f'<a href="{html.escape(match.url, quote=True)}">Open in context</a>')
-    return "\n".join(lines)
+    return "\n".join([*lines, *_link(match.url)])
 
 
-def verdict_messages(verdict: Verdict) -> list[str]:
+def _verdict_head(verdict: Verdict) -> str:
     quote = f"“{escape(shorten(verdict.quote, LABEL_CHARS))}”"
     if verdict.speaker:
         quote += f" — {escape(shorten(verdict.speaker, LABEL_CHARS))}"
-    head = f"{_HEADLINES[verdict.verdict]}\n{quote}"
-    return pack([head, *(match_block(n, m) for n, m in enumerate(verdict.matches, 1))])
+    return f"{_HEADLINES[verdict.verdict]}\n{quote}"
+
+
+def verdict_messages(verdict: Verdict) -> list[str]:
+    matches = (match_block(n, m) for n, m in enumerate(verdict.matches, 1))
+    return pack([_verdict_head(verdict), *matches])
+
+
+# -- inline mode: one result card ----------------------------------------------------------
+
+INLINE_USAGE = "Type a quote to check, e.g. “The Chinese side has never provided lethal weapons”"
+
+
+def _plain(html_text: str) -> str:
+    """Telegram HTML as the plain text a card's title or description needs."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def verdict_card(verdict: Verdict) -> tuple[str, str, str]:
+    """(title, description, message) of an inline result: the verdict, the source sentence
+    and where it is from, and as the message sent, the verdict with the best match (one
+    message's worth: the card cannot send more)."""
+    title = _plain(_HEADLINES[verdict.verdict])
+    if not verdict.matches:
+        return title, shorten(verdict.quote, LABEL_CHARS), _verdict_head(verdict)
+    best = verdict.matches[0]
+    description = f"{shorten(best.text, LABEL_CHARS)}\n{shorten(best.label, LABEL_CHARS)}"
+    return title, description, f"{_verdict_head(verdict)}\n\n{match_block(1, best)}"
+
+
+def notice_card(title: str, text: str) -> tuple[str, str, str]:
+    """A card that says why there is no verdict (usage, refusal, a bad quote); ``text`` is
+    Telegram HTML."""
+    return title, _plain(text), text
 
 
 # -- documents ---------------------------------------------------------------------------
@@ -245,8 +291,8 @@ def pages(total: int) -> int:
 
 
 def document_line(n: int, meta: DocumentMeta) -> str:
-    details = [f"{meta.chars:,} characters", *(x for x in (meta.outlet, meta.published) if x)]
-    return f"{n}. {_where(meta.title, meta.source)}, {escape(', '.join(details))}"
+    label = source_label(meta.source, meta.title, meta.outlet, meta.published)
+    return f"{n}. {_where(label)}, {meta.chars:,} characters"
 
 
 def sources_messages(documents: Sequence[DocumentMeta], page: int, total: int) -> list[str]:

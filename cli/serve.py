@@ -42,6 +42,8 @@ def curl_example(host: str, port: int) -> str:
 
 def prepare(bot: Citebot, *, host: str, port: int) -> None:
     """Runs in the server's startup thread, after the model is loaded."""
+    if removed := bot.clean_up():
+        print(f"Removed {removed} chunks a killed write left behind.", flush=True)
     if bot.count() == 0:
         print(f"Indexing {bot.settings.corpus_dir} (the store is empty)…", flush=True)
         report = bot.ingest()

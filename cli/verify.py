@@ -8,16 +8,29 @@ Examples:
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
+from citebot.cli.shared import quoted, require_index
 from citebot.index.models import Verdict
-from citebot.index.service import Citebot
 from citebot.index.verify.claimreview import EXPLANATIONS, to_claimreview
 from citebot.index.verify.verdicts import check_quote
+
+if TYPE_CHECKING:
+    from citebot.index.service import Citebot
+
+# The exit status says the verdict, so a script can branch on it without parsing output.
+# 1 and 2 keep their meaning for every citebot command: 2 is a usage or input error.
+EXIT_CODES = {"verified": 0, "unattributed": 3, "altered": 4, "misattributed": 5,
+              "not_found": 6}
+EXIT_STATUS = "exit status:\n" + "".join(
+    f"  {code}  {verdict.replace('_', ' '):<14} {EXPLANATIONS[verdict]}\n"
+    for verdict, code in EXIT_CODES.items()
+) + "  2  the quote or an option is wrong, or nothing is indexed (the message says which)\n"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("verify", help="check a quote: verified, unattributed, altered, "
-                       "misattributed or not found", description=__doc__,
+                       "misattributed or not found", description=__doc__, epilog=EXIT_STATUS,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("quote", help="the words to check (quotation marks and ellipses are fine)")
     p.add_argument("--speaker", help="who is said to have said it, e.g. 'Zelensky'")
@@ -28,9 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(run=run)
 
 
-def run(bot: Citebot, args: argparse.Namespace) -> int:
-    from citebot.cli.main import require_index  # (cli imports this module to build its parser)
-
+def run(bot: "Citebot", args: argparse.Namespace) -> int:
     check_quote(args.quote, args.speaker, bot.settings.max_question_chars)  # input first
     require_index(bot)
     verdict = bot.verify(args.quote, args.speaker)
@@ -41,7 +52,7 @@ def run(bot: Citebot, args: argparse.Namespace) -> int:
         print(json.dumps(to_claimreview(verdict), indent=2, ensure_ascii=False))
     else:
         print(render(verdict))
-    return 0
+    return EXIT_CODES[verdict.verdict]
 
 
 def render(verdict: Verdict) -> str:
@@ -49,10 +60,9 @@ def render(verdict: Verdict) -> str:
     name = verdict.verdict.replace("_", " ").upper()
     lines = [f"{name}: {EXPLANATIONS[verdict.verdict]}"]
     for n, m in enumerate(verdict.matches, start=1):
-        where = f"{m.title} ({m.source})" if m.title else m.source
         said = f", said by {m.speaker}" if m.speaker else ", no speaker named"
-        lines += ["", f"[{n}] {where}, characters {m.start}-{m.end}{said}, "
-                      f"similarity {m.similarity:.2f}", f"    “{m.text}”"]
+        lines += ["", f"[{n}] {m.label}, characters {m.start}-{m.end}{said}, "
+                      f"similarity {m.similarity:.2f}", f"    {quoted(m.text)}"]
         if m.differences:
             lines.append(f"    changes: {'; '.join(m.differences)}")
         if m.url:

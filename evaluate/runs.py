@@ -208,7 +208,7 @@ def evaluate_questions(bot: Citebot, questions: Sequence[Question], *,
             rows[mode].append(score(gains, [1] * relevant[q]))
         if tick:
             tick(1)
-    scores = {
+    scores: dict[str, dict[str, float]] = {
         m: {**mean(rows[m]), "answer@hit": _rate(answers[m]), "answer@none": _rate(nones[m])}
         for m in modes
     }

@@ -2,7 +2,9 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+VerdictKind = Literal["verified", "unattributed", "altered", "misattributed", "not_found"]
 
 
 class _Frozen(BaseModel):
@@ -20,6 +22,10 @@ class DocumentMeta(_Frozen):
     url: str | None = None
     outlet: str | None = None
     published: str | None = None
+    stamp: str | None = Field(
+        None, description="The file's size and modification time when it was read (and its "
+        "sidecar's): an ingest skips a file whose stamp is unchanged without reading it"
+    )
 
 
 class Document(_Frozen):
@@ -54,16 +60,44 @@ class ScoredChunk(_Frozen):
     doc_hash: str = Field("", description="The committed version the chunk belongs to")
 
 
-class Citation(_Frozen):
+def source_label(source: str, title: str | None, outlet: str | None = None,
+                 published: str | None = None, opening: str | None = None) -> str:
+    """What a reader cites a document by: "Title — Outlet, date (file)", or, without a
+    title, the document's first words in quotation marks, then the file name."""
+    named = title or (f"“{opening}”" if opening else None)
+    details = ", ".join(x for x in (outlet, published) if x)
+    head = " — ".join(x for x in (named, details) if x)
+    return f"{head} ({source})" if head else source
+
+
+_LABEL = ("Title, outlet and date when known, else the first words; then the source: "
+          "'Title — Outlet, 2025-04-09 (a.txt)'")
+
+
+class _Identified(_Frozen):
+    """A passage's document as a reader knows it: every surface shows ``label``."""
+
+    source: str
+    title: str | None
+    outlet: str | None = None
+    published: str | None = Field(None, description="The date the document gives, as given")
+    opening: str | None = Field(None, description="The document's first words (… if cut)")
+
+    @computed_field(description=_LABEL)  # type: ignore[prop-decorator]
+    @property
+    def label(self) -> str:
+        return source_label(self.source, self.title, self.outlet, self.published, self.opening)
+
+
+class Citation(_Identified):
     """A verbatim passage: ``text`` is exactly the source's characters ``[start:end]``."""
 
     n: int = Field(description="The number of the [n] marker in the answer")
-    source: str
-    title: str | None
     start: int
     end: int
     text: str
     score: float
+    url: str | None = Field(None, description="Text-fragment link (url#:~:text=…) if known")
 
 
 class Answer(_Frozen):
@@ -83,15 +117,28 @@ class IngestReport(_Frozen):
     removed: int = 0
     chunks: int = 0
     seconds: float = 0.0
-    problems: list[str] = []
+    problems: list[str] = Field([], description="Why each skipped file was skipped")
+    unsupported: list[str] = Field(
+        [], description="Files of types citebot does not read, found in the folders given"
+    )
 
     def summary(self) -> str:
-        return (
+        line = (
             f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.skipped} skipped, {self.removed} removed; {self.chunks} "
             f"chunk{'' if self.chunks == 1 else 's'} embedded "
             f"in {self.seconds:.1f} s"
         )
+        if self.unsupported:
+            line += f"\n{unsupported_files(self.unsupported)}"
+        return line
+
+
+def unsupported_files(names: list[str], shown: int = 10) -> str:
+    """'2 files of unsupported types skipped: a.docx, b.rtf' (the first ``shown`` named)."""
+    more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    files = "file of an unsupported type" if len(names) == 1 else "files of unsupported types"
+    return f"{len(names):,} {files} skipped: {', '.join(names[:shown])}{more}"
 
 
 class Turn(_Frozen):
@@ -101,11 +148,9 @@ class Turn(_Frozen):
     answer: str
 
 
-class Match(_Frozen):
+class Match(_Identified):
     """Where a quote stands in the corpus: ``text`` is exactly the source's ``[start:end]``."""
 
-    source: str
-    title: str | None
     start: int
     end: int
     text: str
@@ -128,5 +173,5 @@ class Verdict(_Frozen):
 
     quote: str
     speaker: str | None = None
-    verdict: Literal["verified", "unattributed", "altered", "misattributed", "not_found"]
+    verdict: VerdictKind
     matches: list[Match] = []

@@ -26,10 +26,14 @@ from citebot.index.models import (
 from citebot.index.settings import CoreSettings, RetrievalMode
 from citebot.index.store.chroma import Store, connect
 from citebot.index.store.lexical import LexicalIndex
-from citebot.index.store.lock import hold
+from citebot.index.store.lock import Lease, hold
 from citebot.index.store.outage import Outages
 from citebot.index.text.checks import check_source, valid_unicode
+from citebot.index.text.language import OTHER_LANGUAGE, other_language
+from citebot.index.verify.anchors import identity
 from citebot.index.verify.verdicts import check_quote, verify_quote
+
+LEFTOVER_SECONDS = 600.0  # a write older than this, never committed, was killed
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -64,13 +68,14 @@ class Citebot:
         )
         self._client = client
         self._write_lock = threading.Lock()  # one writer at a time keeps versions simple
+        self._lease: Lease | None = None  # the data folder's lock, while this one uses it
         self._outages = Outages(f"{settings.chroma_host}:{settings.chroma_port}")
 
     def claim_data_folder(self) -> None:
         """Lock the embedded store's data folder for this process (DataFolderBusy if another
         process has it); nothing to do with a Chroma server, which serves many processes."""
         if self._client is None and not self.settings.chroma_host:
-            hold(self.settings.data_dir)
+            self._lease = hold(self.settings.data_dir)
 
     @cached_property
     def store(self) -> Store:
@@ -93,6 +98,21 @@ class Citebot:
         self.store.warm(vec)
         self.retriever.retrieve("warm up", vec, 1, "hybrid")
 
+    def close(self) -> None:
+        """Save the lexical index's cache (so the next start applies only newer changes)."""
+        if "lexical" in self.__dict__:
+            self.lexical.save()
+
+    @_reaching_store
+    def clean_up(self) -> int:
+        """Remove chunks a killed write left behind (``Store.clean_leftovers``); returns how
+        many. On a Chroma server another process may be mid-write, so only leftovers older
+        than LEFTOVER_SECONDS go; an embedded store has no other writer (its folder is
+        locked), so all of them do."""
+        with self._write_lock:
+            return self.store.clean_leftovers(LEFTOVER_SECONDS if self.settings.chroma_host
+                                              else 0.0)
+
     # -- writing ----------------------------------------------------------------------
 
     @_reaching_store
@@ -103,13 +123,13 @@ class Citebot:
         prune: bool = False,
         progress: Callable[[int], Progress] | None = None,
     ) -> IngestReport:
+        self.clean_up()
         with self._write_lock:
             ingestor = Ingestor(self.settings, self.embedder, self.store)
             report = ingestor.ingest_paths(
                 paths or [self.settings.corpus_dir], prune=prune, progress=progress
             )
-            if report.chunks or report.removed:
-                self.lexical.rebuild()
+            self.lexical.catch_up()
             return report
 
     @_reaching_store
@@ -131,15 +151,15 @@ class Citebot:
         versions = ingestor.prepare(doc)  # chunking and embedding: other writes go on
         with self._write_lock:  # held only to store it and update the lexical index
             self.store.write(versions)
-            self.lexical.rebuild()
+            self.lexical.catch_up()
         return self.store.metas([source])[source]
 
     @_reaching_store
     def ingest_documents(self, docs: Iterable[Document], *,
                          progress: Callable[[int], Progress] | None = None) -> int:
         """Make the store hold exactly ``docs`` (documents made in memory, e.g. a BEIR
-        corpus): new and changed ones written in bulk, the others removed, the lexical
-        index rebuilt once. Returns the number of chunks embedded."""
+        corpus): new and changed ones written in bulk, the others removed. Returns the
+        number of chunks embedded."""
         with self._write_lock:
             known = self.store.hashes()
             docs = list(docs)
@@ -149,15 +169,14 @@ class Citebot:
             gone = set(known) - {d.meta.source for d in docs}
             for source in gone:
                 self.store.delete(source)
-            if chunks or gone:
-                self.lexical.rebuild()
+            self.lexical.catch_up()
             return chunks
 
     @_reaching_store
     def delete_document(self, source: str) -> None:
         with self._write_lock:
             self.store.delete(source)
-            self.lexical.rebuild()
+            self.lexical.catch_up()
 
     # -- reading ----------------------------------------------------------------------
 
@@ -173,7 +192,7 @@ class Citebot:
     @_reaching_store
     def passages(self) -> list[str]:
         """Every stored chunk's text (evaluation counts the passages holding an answer)."""
-        return self.store.all_chunks()[1]
+        return [text for _, texts in self.store.committed_chunks() for text in texts]
 
     @_reaching_store
     def retrieve(self, questions: Sequence[str], k: int,
@@ -202,6 +221,8 @@ class Citebot:
         ``mode`` overrides CITEBOT_RETRIEVAL_MODE for this question (evaluation compares them)."""
         question = self.check_question(question)
         k = self.check_top_k(top_k)
+        if other_language(question, self._archive_holds):
+            return Answer(question=question, answer=OTHER_LANGUAGE, citations=[], found=False)
         turns = history[-self.settings.history_turns :] if self.settings.history_turns else ()
         for turn in turns:
             valid_unicode(turn.question, "history question")
@@ -211,11 +232,25 @@ class Citebot:
         chunks = self.retriever.retrieve(query, vec, k, mode or self.settings.retrieval_mode)
         vectors = self.store.sentence_vectors(chunks)
         ranked = candidates(chunks, vectors, vec, self.lexical.idf(terms(question)))
-        return compose(
+        return self._identified(compose(
             question, ranked, min_score=self.settings.min_score,
             max_sentences=self.settings.answer_sentences,
             unmentioned=unmentioned(question, chunks),
-        )
+        ))
+
+    def _archive_holds(self, words: Iterable[str]) -> set[str]:
+        """Those of ``words`` whose stems the archive's text contains."""
+        stems = {w: terms(w) for w in words}  # a stop word has none
+        held = self.lexical.holds(set().union(*stems.values()))
+        return {w for w, s in stems.items() if s and s <= held}
+
+    def _identified(self, answer: Answer) -> Answer:
+        """The answer with each citation's article identified (outlet, date, first words,
+        link): a reader cites the article onward, not a file name."""
+        docs = {d.meta.source: d for d in self.store.get_many([c.source for c in answer.citations])}
+        cited = [c.model_copy(update=identity(docs[c.source], c.text)) if c.source in docs else c
+                 for c in answer.citations]
+        return answer.model_copy(update={"citations": cited})
 
     @_reaching_store
     def verify(self, quote: str, speaker: str | None = None) -> Verdict:

@@ -16,12 +16,9 @@ and lets answers pick sentences in milliseconds.
 
 import hashlib
 import json
-import logging
 import os
-import re
 import tempfile
 import threading
-import warnings
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -30,16 +27,11 @@ from typing import Any, Literal
 import numpy as np
 
 from citebot.index import offline  # noqa: F401  (sets the offline switches before transformers loads)
+from citebot.index.embed import onnx
+from citebot.index.embed.onnx import INPUTS, Precision
 from citebot.index.models import Chunk
 
 Backend = Literal["onnx", "torch"]
-Precision = Literal["fp32", "int8"]
-_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-# How each cached file is made; part of its cache key, so a changed recipe builds a new file.
-_RECIPES: dict[Precision, str] = {
-    "fp32": "torch.onnx.export opset 17",
-    "int8": "quantize_dynamic QInt8 per-channel MatMul, FFN-out of layers 0 and 2 fp32 v2",
-}
 
 
 class Embedder:
@@ -79,12 +71,25 @@ class Embedder:
 
     @cached_property
     def tokenizer(self) -> Any:
-        _check_mean_pooling(Path(self._path))  # the pooling below assumes it
-        if self.backend == "torch":
-            return self.model.tokenizer
-        from transformers import AutoTokenizer
+        """The fast tokenizer, cutting each text to what the model reads and padding batches."""
+        tokenizer = self._load_tokenizer()
+        tokenizer.enable_truncation(self.max_tokens)
+        pad = tokenizer.padding or {}  # the file's pad token, to the batch's longest text
+        tokenizer.enable_padding(pad_id=pad.get("pad_id", 0),
+                                 pad_token=pad.get("pad_token", "[PAD]"))
+        return tokenizer
 
-        return AutoTokenizer.from_pretrained(self._path, local_files_only=True)
+    @cached_property
+    def _counter(self) -> Any:
+        """The same tokenizer counting every word piece: chunking must see a sentence's
+        real length, not one cut at the model's limit."""
+        counter = self._load_tokenizer()
+        counter.no_padding()
+        return counter
+
+    def _load_tokenizer(self) -> Any:
+        _check_mean_pooling(Path(self._path))  # the pooling below assumes it
+        return load_tokenizer(Path(self._path))
 
     @cached_property
     def max_tokens(self) -> int:
@@ -109,7 +114,7 @@ class Embedder:
         kind = f"{Path(self._path).name}@{digest.hexdigest()[:12]} {self.precision}"
         if self.precision == "fp32":
             return kind
-        return f"{kind}/{hashlib.sha256(_RECIPES[self.precision].encode()).hexdigest()[:6]}"
+        return f"{kind}/{hashlib.sha256(onnx.RECIPES[self.precision].encode()).hexdigest()[:6]}"
 
     @cached_property
     def _path(self) -> str:
@@ -122,128 +127,83 @@ class Embedder:
 
     @cached_property
     def _session(self) -> Any:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()  # graph_optimization_level is ORT_ENABLE_ALL already
-        options.intra_op_num_threads = self.threads
-        options.inter_op_num_threads = 1
-        path = self._onnx_file()
-        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        return onnx.session(self._onnx_file(), self.threads)
 
     def _onnx_file(self) -> Path:
         """This precision's ONNX file, built once; later processes reuse it."""
         fp32 = self._cached("fp32", self._export)
         if self.precision == "fp32":
             return fp32
-        return self._cached(self.precision, lambda tmp: quantise_int8(fp32, tmp))
+        return self._cached(self.precision, lambda tmp: onnx.quantise_int8(fp32, tmp))
 
     def _cached(self, precision: Precision, build: Callable[[Path], None]) -> Path:
-        """``build`` writes a temporary file that is then renamed into place: a concurrent
-        process never reads half a file. The name carries the precision and a digest of the
-        weights and the recipe, so variants never mix in one cache folder."""
-        weights = sorted(p for p in Path(self._path).glob("*.safetensors"))
-        stamp = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in weights)
-        recipe = _RECIPES[precision]
-        key = hashlib.sha256(f"{self._path}|{stamp}|{recipe}".encode()).hexdigest()[:16]
-        target = self.cache_dir / f"{Path(self._path).name}-{key}-{precision}.onnx"
-        if target.exists():
-            return target
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
-        try:
-            build(tmp)
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return target
+        return onnx.cached(Path(self._path), self.cache_dir, precision, build)
 
     def _export(self, tmp: Path) -> None:
-        import torch
-        from transformers import AutoModel
-
-        model = AutoModel.from_pretrained(
-            self._path, attn_implementation="eager", local_files_only=True
-        ).eval()
-
-        class LastHidden(torch.nn.Module):  # ONNX export passes positional arguments
-            def __init__(self) -> None:
-                super().__init__()
-                self.inner = model
-
-            def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-                return self.inner(
-                    input_ids=input_ids,
-                    attention_mask=attention_mask,
-                    token_type_ids=token_type_ids,
-                ).last_hidden_state
-
-        sample = self.tokenizer(["citebot"], return_tensors="pt")
-        with warnings.catch_warnings():  # tracer chatter about shapes; equality is tested
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                LastHidden(),
-                tuple(sample[k] for k in _INPUTS),
-                str(tmp),
-                input_names=list(_INPUTS),
-                output_names=["last_hidden_state"],
-                dynamic_axes={
-                    k: {0: "batch", 1: "tokens"} for k in (*_INPUTS, "last_hidden_state")
-                },
-                opset_version=17,
-                dynamo=False,
-            )
+        onnx.export(Path(self._path), self._encode(["citebot"]), tmp)
 
     # -- encoding --------------------------------------------------------------------------
-
-    @property
-    def dimension(self) -> int:
-        return int(self.embed_queries(["x"]).shape[1])
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         if not texts:
             return []
         with self._lock:
-            ids = self.tokenizer(texts, add_special_tokens=False)["input_ids"]
-        return [len(x) for x in ids]
+            encodings = self._counter.encode_batch(texts, add_special_tokens=False)
+        return [len(e.ids) for e in encodings]
 
-    def _tokens(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
-        """For each text, its contextual token vectors and their character offsets."""
+    def _encode(self, texts: list[str]) -> dict[str, Any]:
+        """A padded batch as the model takes it (int64 arrays by input name), with each
+        token's character offsets. Call with the lock held."""
+        encodings = self.tokenizer.encode_batch(texts)
+        batch = {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+        }
+        return batch | {"offset_mapping": [e.offsets for e in encodings]}
+
+    def _tokens(
+        self, texts: Sequence[str], done: Callable[[int], None] | None = None
+    ) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
+        """For each text, its contextual token vectors and their character offsets;
+        ``done`` hears how many texts each batch finished."""
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # less padding
         result: list[Any] = [None] * len(texts)
         for b in range(0, len(order), self.batch_size):
             idx = order[b : b + self.batch_size]
-            batch = [texts[i] for i in idx]
             with self._lock:
-                enc = self.tokenizer(
-                    batch, padding=True, truncation=True, max_length=self.max_tokens,
-                    return_offsets_mapping=True, return_tensors="np",
-                )
+                enc = self._encode([texts[i] for i in idx])
                 hidden = self._forward(enc)
             for row, i in enumerate(idx):
                 n = int(enc["attention_mask"][row].sum())
-                result[i] = (hidden[row, :n], [tuple(o) for o in enc["offset_mapping"][row, :n]])
+                result[i] = (hidden[row, :n], list(enc["offset_mapping"][row][:n]))
+            if done:
+                done(len(idx))
         return result
 
-    def _forward(self, enc: Any) -> np.ndarray:
+    def _forward(self, enc: dict[str, Any]) -> np.ndarray:
         if self.backend == "onnx":
-            feed = {k: enc[k].astype(np.int64) for k in _INPUTS}
+            feed = {k: enc[k] for k in INPUTS}
             return np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
         import torch
 
         with torch.inference_mode():
-            out = self.model[0].auto_model(**{k: torch.from_numpy(enc[k]) for k in _INPUTS})
-        return out.last_hidden_state.float().numpy()
+            out = self.model[0].auto_model(**{k: torch.from_numpy(enc[k]) for k in INPUTS})
+        return np.asarray(out.last_hidden_state.float().numpy(), dtype=np.float32)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 0), np.float32)
         return np.stack([_normalise(t.mean(axis=0)) for t, _ in self._tokens(texts)])
 
-    def embed_chunks(self, chunks: Sequence[Chunk]) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Chunk vectors, and for each chunk one vector per sentence (rows in order)."""
+    def embed_chunks(
+        self, chunks: Sequence[Chunk], done: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Chunk vectors, and for each chunk one vector per sentence (rows in order);
+        ``done`` hears how many chunks each model call finished."""
         if not chunks:
             return np.zeros((0, 0), np.float32), []
-        tokens = self._tokens([c.text for c in chunks])
+        tokens = self._tokens([c.text for c in chunks], done)
         chunk_vecs = np.stack([_normalise(t.mean(axis=0)) for t, _ in tokens])
         sentence_vecs = [
             _pool_sentences(c, t, off, v) for c, (t, off), v in zip(chunks, tokens, chunk_vecs)
@@ -251,49 +211,23 @@ class Embedder:
         return chunk_vecs, sentence_vecs
 
 
-# The feed-forward output projections of layers 0 and 2 stay fp32: of all layers, their
-# int8 error moves the pooled vectors most (found by keeping one layer at a time in fp32 on
-# BBC chunks). Keeping them cuts the error by a third (mean cosine to fp32 0.994 -> 0.996;
-# SciFact dense nDCG@10 -0.007 -> -0.003 on 809 train queries) for a tenth of the speed
-# (~1.8× -> 1.68× fp32's tokens/s). The names are those of the torch export of a BERT-style
-# model; in another graph nothing matches and every product is int8.
-_KEEP_FP32 = re.compile(r"/layer\.[02]/output/dense/MatMul$")
+def load_tokenizer(model_dir: Path) -> Any:
+    """The model's fast tokenizer (``tokenizer.json``) through the ``tokenizers`` library, as
+    transformers would build it: importing transformers for it would also import torch
+    (~5 s), which the ONNX backend never needs. The file's own truncation (128 word pieces
+    for all-MiniLM-L6-v2, which reads 256) is cleared: the embedder sets its own."""
+    from tokenizers import Tokenizer
 
+    file = model_dir / "tokenizer.json"
+    if file.exists():
+        tokenizer = Tokenizer.from_file(str(file))
+    else:  # a folder with only a vocabulary: transformers converts it to a fast tokenizer
+        from transformers import AutoTokenizer
 
-def quantise_int8(model: Any, target: Path, **options: Any) -> None:
-    """Dynamic int8 quantisation of the fp32 export (a path or an ONNX ModelProto): the
-    weights of its matrix products become int8, one scale per output channel; activations
-    are quantised on the fly. ORT's run-time fusions still apply around the integer
-    products. ``options`` override ``quantize_dynamic``'s (the benchmark's other variants)."""
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    graph = (model if isinstance(model, onnx.ModelProto) else onnx.load(str(model))).graph
-    chosen: dict[str, Any] = {
-        "per_channel": True,  # one scale per tensor loses too much (cosine ~0.95)
-        "weight_type": QuantType.QInt8,
-        # the embedding tables (Gather) stay fp32: they cost no compute
-        "op_types_to_quantize": ["MatMul"],
-        "nodes_to_exclude": [n.name for n in graph.node if _KEEP_FP32.search(n.name)],
-        # fused graphs hold ORT contrib ops that ONNX shape inference cannot type
-        "extra_options": {"DefaultTensorType": onnx.TensorProto.FLOAT},
-    }
-    root = logging.getLogger()
-    hush = _Hush("Please consider to run pre-processing")  # generic advice for static
-    root.addFilter(hush)  # quantisation; the graph here is used as exported
-    try:
-        quantize_dynamic(model, target, **(chosen | options))
-    finally:
-        root.removeFilter(hush)
-
-
-class _Hush(logging.Filter):
-    def __init__(self, prefix: str) -> None:
-        super().__init__()
-        self.prefix = prefix
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith(self.prefix)
+        slow = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+        tokenizer = slow.backend_tokenizer
+    tokenizer.no_truncation()
+    return tokenizer
 
 
 def _normalise(vec: np.ndarray) -> np.ndarray:

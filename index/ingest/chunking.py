@@ -80,7 +80,8 @@ def chunk(doc: Document, count_tokens: TokenCounter, limit: int, overlap: int) -
 def _pack(units: list[tuple[Span, int]], limit: int, overlap: int) -> Iterator[list[Span]]:
     i = 0
     while i < len(units):
-        group, used, j = [], 0, i
+        group: list[Span] = []
+        used, j = 0, i
         # +1 per sentence for the line break or space the model sees between them
         while j < len(units) and (not group or used + units[j][1] + 1 <= limit):
             group.append(units[j][0])

@@ -14,9 +14,9 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup
 from bs4.dammit import EncodingDetector
-from bs4.element import PageElement, PreformattedString
+from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 

@@ -52,12 +52,27 @@ def discover(paths: Iterable[Path]) -> list[SourceFile]:
         if given.is_file():
             found.append(SourceFile(given.parent, given))
             continue
-        found.extend(
-            SourceFile(given, p)
-            for p in sorted(given.rglob("*"))
-            if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
-        )
+        found.extend(SourceFile(given, p) for p in _files(given) if readable(p))
     return found
+
+
+def unsupported(paths: Iterable[Path]) -> list[Path]:
+    """Files inside the given folders that ``discover`` leaves out for their type (a .docx,
+    a file without a suffix), so a summary can name them. Sidecar metadata files and
+    anything hidden (``.git/``, ``.DS_Store``) are not documents and are not counted."""
+    return [
+        p for given in paths if given.is_dir() for p in _files(given)
+        if not readable(p) and not p.name.endswith(SIDECAR_SUFFIX)
+        and not any(part.startswith(".") for part in p.relative_to(given).parts)
+    ]
+
+
+def readable(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES and not path.name.startswith(".")
+
+
+def _files(folder: Path) -> list[Path]:
+    return [p for p in sorted(folder.rglob("*")) if p.is_file()]
 
 
 def decode(data: bytes, name: str) -> str:
@@ -90,11 +105,24 @@ def read(data: str | bytes, source: str) -> Extracted:
     return Extracted(decode(data, source))
 
 
+def stamp(file: SourceFile) -> str:
+    """The file's (and its sidecar's) size and modification time, in nanoseconds."""
+    st = file.path.stat()
+    sidecar = file.path.with_name(file.path.name + SIDECAR_SUFFIX)
+    side = sidecar.stat() if sidecar.exists() else None
+    return f"{st.st_size}:{st.st_mtime_ns}" + (f"|{side.st_size}:{side.st_mtime_ns}"
+                                                if side else "")
+
+
 def load(file: SourceFile) -> Document:
+    given = stamp(file)  # before reading: a change made while reading shows next time
     found = read(file.path.read_bytes(), file.source)
+    if not found.text.strip():  # indexed, it would count as "added" and answer nothing
+        raise EmptyCorpus(f"{file.source} is empty (or only white space): nothing to index")
     sidecar = file.path.with_name(file.path.name + SIDECAR_SUFFIX)
     extra = _read_sidecar(sidecar) if sidecar.exists() else {}
-    return make_document(file.source, found.text, **(found.meta() | extra))  # sidecar wins
+    doc = make_document(file.source, found.text, **(found.meta() | extra))  # sidecar wins
+    return doc.model_copy(update={"meta": doc.meta.model_copy(update={"stamp": given})})
 
 
 def make_document(
@@ -152,6 +180,18 @@ def lines(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each line, without its line break."""
     for match in re.finditer(r"[^\r\n]+", text[start:]):
         yield start + match.start(), start + match.end()
+
+
+def opening(text: str, words: int = 10) -> str | None:
+    """The first ``words`` words of the first line that is not web boilerplate ("3 days
+    ago"), with "…" when the line goes on: what names an untitled document to a reader."""
+    for s, e in lines(text, front_matter_end(text)):
+        found = text[s:e].split()
+        if found and not is_boilerplate(text[s:e]):
+            if len(found) <= words:
+                return " ".join(found)
+            return " ".join(found[:words]).rstrip(",;:—–-") + "…"
+    return None
 
 
 def headline(text: str) -> str | None:

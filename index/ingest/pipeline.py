@@ -1,7 +1,8 @@
 """Bring files into the store: incremental, idempotent, a group of documents at a time."""
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -9,13 +10,40 @@ import numpy as np
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import CitebotError, EmptyCorpus
 from citebot.index.ingest.chunking import chunk
-from citebot.index.ingest.loader import KINDS, discover, load
-from citebot.index.models import Chunk, Document, IngestReport
+from citebot.index.ingest.loader import KINDS, SourceFile, discover, load, stamp, unsupported
+from citebot.index.models import (
+    Chunk,
+    Document,
+    DocumentMeta,
+    IngestReport,
+    unsupported_files,
+)
 from citebot.index.settings import CoreSettings
-from citebot.index.store.chroma import Store, Version
+from citebot.index.store.chroma import Store
+from citebot.index.store.records import Version
 
 Progress = Callable[[int], None]
 _EMBED_GROUP = 256  # chunks embedded per model call across documents: fewer, fuller batches
+_FILE_BATCH = 256  # files compared with the store, read and written at a time
+
+
+@dataclass
+class _Counts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    chunks: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _label(meta: DocumentMeta) -> tuple[str | None, ...]:
+    return meta.title, meta.url, meta.outlet, meta.published
+
+
+def _batches(items: Sequence[SourceFile], size: int) -> Iterator[list[SourceFile]]:
+    for i in range(0, len(items), size):
+        yield list(items[i : i + size])
 
 
 class Ingestor:
@@ -34,45 +62,65 @@ class Ingestor:
         """Index new and changed files under ``paths``; with ``prune``, drop vanished ones."""
         started = time.perf_counter()
         files = discover(paths)
+        others = [str(p) for p in unsupported(paths)]
         if not files:
             where = ", ".join(str(p) for p in paths)
-            raise EmptyCorpus(f"no {KINDS} files under {where}: add some, or give a path")
-        known = self.store.hashes()
-        problems: list[str] = []
-        docs: list[Document] = []
+            found = f" ({unsupported_files(others)})" if others else ""
+            raise EmptyCorpus(f"no {KINDS} files under {where}{found}: add some, or give a path")
+        counts = _Counts()
+        shown = _Files(progress, len(files))
         first: dict[str, Path] = {}
-        for file in files:
+        for batch in _batches(files, _FILE_BATCH):
+            self._ingest_batch(batch, first, counts, shown)
+        shown.finish()
+        if prune:
+            present = {f.source for f in files}
+            for source in sorted(set(self.store.hashes()) - present):
+                self.store.delete(source)
+                counts.removed += 1
+        return IngestReport(
+            added=counts.added, updated=counts.updated, unchanged=counts.unchanged,
+            skipped=len(counts.problems), removed=counts.removed, chunks=counts.chunks,
+            seconds=time.perf_counter() - started, problems=counts.problems,
+            unsupported=others,
+        )
+
+    def _ingest_batch(self, batch: list[SourceFile], first: dict[str, Path], counts: "_Counts",
+                      shown: "_Files") -> None:
+        """One batch of files: those whose stamp (size, modification time) is the stored
+        one are skipped unread; the others are read and hashed, and written if their text
+        changed. Only a batch's documents are in memory at a time."""
+        known = self.store.metas(f.source for f in batch)
+        docs: list[Document] = []
+        for file in batch:
             if file.source in first:  # two folders given, one relative path: one article
-                problems.append(
+                counts.problems.append(
                     f"{file.path} has the same source name {file.source!r} as "
                     f"{first[file.source]}, which is indexed under it; give their common "
                     "parent folder so the names differ"
                 )
-                continue
-            first[file.source] = file.path
-            try:
-                docs.append(load(file))
-            except CitebotError as e:
-                problems.append(str(e))
-        fresh = [d for d in docs if known.get(d.meta.source) != d.meta.hash]
-        tick = progress(len(fresh)) if progress and fresh else None
-        chunks = self.write(fresh, tick)
-        removed = 0
-        if prune:
-            present = {f.source for f in files}
-            for source in sorted(set(known) - present):
-                self.store.delete(source)
-                removed += 1
-        return IngestReport(
-            added=sum(1 for d in fresh if d.meta.source not in known),
-            updated=sum(1 for d in fresh if d.meta.source in known),
-            unchanged=len(docs) - len(fresh),
-            skipped=len(problems),
-            removed=removed,
-            chunks=chunks,
-            seconds=time.perf_counter() - started,
-            problems=problems,
-        )
+            elif (held := known.get(file.source)) and held.stamp == stamp(file):
+                counts.unchanged += 1
+            else:
+                try:
+                    docs.append(load(file))
+                except CitebotError as e:
+                    counts.problems.append(str(e))
+            first.setdefault(file.source, file.path)
+        fresh = [d for d in docs if (m := known.get(d.meta.source)) is None
+                 or m.hash != d.meta.hash]
+        written = {d.meta.source for d in fresh}
+        same = [d.meta.model_copy(update={"chunks": known[d.meta.source].chunks})
+                for d in docs if d.meta.source not in written]
+        # the same text under a new stamp, or with new metadata (a sidecar changed)
+        self.store.update_metas(same)
+        relabelled = sum(1 for m in same if _label(m) != _label(known[m.source]))
+        counts.unchanged += len(same) - relabelled
+        counts.updated += relabelled
+        counts.added += sum(1 for d in fresh if d.meta.source not in known)
+        counts.updated += sum(1 for d in fresh if d.meta.source in known)
+        shown.skip(len(batch) - len(fresh))
+        counts.chunks += self.write(fresh, shown.tick() if fresh else None)
 
     def write(self, docs: Iterable[Document], tick: Progress | None = None) -> int:
         """Chunk, embed and store documents; returns the number of chunks written.
@@ -86,9 +134,9 @@ class Ingestor:
         for doc in docs:
             group.append((doc, self._chunk(doc)))
             if sum(len(p) for _, p in group) >= _EMBED_GROUP:
-                total += self._store(self._embed(group), tick)
+                total += self._flush(group, tick)
                 group = []
-        return total + self._store(self._embed(group), tick)
+        return total + self._flush(group, tick)
 
     def prepare(self, doc: Document) -> list[Version]:
         """``doc`` chunked and embedded, ready for ``Store.write``: the slow part of a
@@ -99,13 +147,21 @@ class Ingestor:
         return chunk(doc, self.embedder.count_tokens, self.settings.chunk_tokens,
                      self.settings.chunk_overlap_sentences)
 
-    def _embed(self, group: list[tuple[Document, list[Chunk]]]) -> list[Version]:
+    def _flush(self, group: list[tuple[Document, list[Chunk]]], tick: Progress | None) -> int:
+        chunks = sum(len(pieces) for _, pieces in group)
+        shown = _Shown(tick, len(group), chunks)
+        self.store.write(self._embed(group, shown.embedded))
+        shown.stored()
+        return chunks
+
+    def _embed(self, group: list[tuple[Document, list[Chunk]]],
+               done: Progress | None = None) -> list[Version]:
         flat = [c for _, pieces in group for c in pieces]
         parts, sentence_vecs = [], []
         # a slice at a time: the model's per-token vectors of a slice are dropped once its
         # chunks are pooled, so one large document holds the memory of one slice, not of all
         for i in range(0, len(flat), _EMBED_GROUP):
-            vecs, sentences = self.embedder.embed_chunks(flat[i : i + _EMBED_GROUP])
+            vecs, sentences = self.embedder.embed_chunks(flat[i : i + _EMBED_GROUP], done)
             parts.append(vecs)
             sentence_vecs.extend(sentences)
         chunk_vecs = np.concatenate(parts) if parts else np.zeros((0, 0), np.float32)
@@ -116,8 +172,51 @@ class Ingestor:
             i += n
         return versions
 
-    def _store(self, versions: list[Version], tick: Progress | None) -> int:
-        self.store.write(versions)
-        if tick:
-            tick(len(versions))
-        return sum(len(v.chunks) for v in versions)
+
+
+class _Files:
+    """Progress over the files of one ingest, shown only once something is embedded (an
+    ingest with nothing new shows nothing); files skipped before then are counted in."""
+
+    def __init__(self, progress: Callable[[int], Progress] | None, total: int) -> None:
+        self.progress, self.total = progress, total
+        self.pending = 0
+        self._tick: Progress | None = None
+
+    def skip(self, n: int) -> None:
+        self.pending += n
+        if self._tick and self.pending:
+            self._tick(self.pending)
+            self.pending = 0
+
+    def tick(self) -> Progress | None:
+        if self.progress and self._tick is None:
+            self._tick = self.progress(self.total)
+            self.skip(0)
+        return self._tick
+
+    def finish(self) -> None:
+        self.skip(0)
+
+
+class _Shown:
+    """Progress through one group in documents: a group is embedded in several model calls
+    (a 256-chunk group is ~70 BBC articles), so the count moves with each call, in
+    proportion to the chunks embedded, and reaches the group's documents once they are
+    stored."""
+
+    def __init__(self, tick: Progress | None, docs: int, chunks: int) -> None:
+        self.tick, self.docs, self.chunks = tick, docs, chunks
+        self.done = self.shown = 0
+
+    def embedded(self, n: int) -> None:
+        self.done += n
+        self._show(min(self.docs - 1, self.docs * self.done // max(self.chunks, 1)))
+
+    def stored(self) -> None:
+        self._show(self.docs)
+
+    def _show(self, docs: int) -> None:
+        if self.tick and docs > self.shown:
+            self.tick(docs - self.shown)
+            self.shown = docs

@@ -1,30 +1,40 @@
-"""Chroma storage: chunks (through llama-index's vector store), sentences and documents.
+"""Chroma storage: chunks (through llama-index's vector store), sentence vectors, documents
+and the change log.
 
-Three collections per corpus:
+Four collections per corpus:
 - ``<name>_chunks``: one llama-index ``TextNode`` per chunk, written through
   ``ChromaVectorStore`` (dense mode also queries through it; hybrid asks Chroma for ids and
   distances, see ``nearest``);
-- ``<name>_sentences``: the late-chunked sentence vectors answers are picked with;
+- ``<name>_sentvecs``: per chunk, its sentences' vectors (``vectors.pack``), read by id;
 - ``<name>_docs``: one record per document with its full text and metadata. It is written
   last, so it is the commit point: chunks whose ``doc_hash`` differs from it are a new
-  version not yet committed or an old one not yet removed, and are never returned.
+  version not yet committed or an old one not yet removed, and are never returned;
+- ``<name>_changes``: one record per committed write (``changes.ChangeLog``), so other
+  processes bring their caches up to date.
+The collections are private: other modules call the verbs below.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
-from llama_index.core.schema import TextNode
-from llama_index.core.vector_stores import VectorStoreQuery
 
 from citebot.index import offline  # noqa: F401
 from citebot.index.errors import DocumentNotFound, StoreMismatch
-from citebot.index.models import Chunk, Document, DocumentMeta, ScoredChunk, Span
+from citebot.index.models import Document, DocumentMeta, ScoredChunk
 from citebot.index.settings import CoreSettings
+from citebot.index.store import records
+from citebot.index.store.changes import Change, ChangeLog
+from citebot.index.store.ids import chunk_id, parse_chunk_id
+from citebot.index.store.records import Version
+from citebot.index.store.vectors import unpack
 
 _BATCH = 5000  # Chroma refuses more than 5,461 items per call
 _EMBEDDING = "citebot:embedding"  # docs collection metadata: what produced the vectors
+_FORMAT = "citebot:format"  # docs collection metadata: the layout of the collections
+FORMAT = 2  # 2: sentence vectors per chunk, change log
 
 
 def connect(settings: CoreSettings) -> Any:
@@ -40,29 +50,8 @@ def connect(settings: CoreSettings) -> Any:
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
-def chunk_id(source: str, doc_hash: str, index: int) -> str:
-    """The id of a chunk in Chroma (and in the lexical index built from it); it names the
-    document version, so results can be checked against the committed one by id alone."""
-    return f"{source}@{doc_hash[:16]}#{index}"
-
-
-def sentence_id(source: str, doc_hash: str, span: Span) -> str:
-    """The id of a sentence vector: written once per version, read back by answers."""
-    return f"{source}@{doc_hash[:16]}:{span.start}-{span.end}"
-
-
-def _spans(text: str) -> tuple[Span, ...]:
-    return tuple(
-        Span(start=int(a), end=int(b)) for a, b in (p.split("-") for p in text.split(",") if p)
-    )
-
-
 class Store:
     def __init__(self, client: Any, name: str, embedding: str) -> None:
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        # Collections are private: every other module calls the verbs below, so the commit
-        # protocol and the id scheme are enforced in one place.
         # No embedding function anywhere: vectors are always passed in, so Chroma never
         # tries to download its default ONNX model.
         def make(suffix: str) -> Any:
@@ -71,29 +60,43 @@ class Store:
             )
 
         self._chunks = make("chunks")
-        self._sentences = make("sentences")
+        self._sentvecs = make("sentvecs")
         self._docs = make("docs")
-        self._vectors = ChromaVectorStore(chroma_collection=self._chunks)
-        self._check_embedding(name, embedding)
+        self.changes = ChangeLog(make("changes"))
+        self._check_kind(name, embedding)
 
-    def _check_embedding(self, name: str, embedding: str) -> None:
-        """Record which embeddings the store holds; refuse to mix in others. Vectors of
-        another model, or of the same model at another precision, are compared on the same
-        scale without any error, and every score quietly shifts."""
+    @cached_property
+    def _vectors(self) -> Any:
+        """llama-index's view of the chunks, for writes and dense queries: imported on first
+        use, as importing llama-index costs ~1.5 s that hybrid questions never need."""
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        return ChromaVectorStore(chroma_collection=self._chunks)
+
+    def _check_kind(self, name: str, embedding: str) -> None:
+        """Record which embeddings and layout the store holds; refuse to mix in others.
+        Vectors of another model, or of the same model at another precision, are compared
+        on the same scale without any error, and every score quietly shifts."""
         meta = dict(self._docs.metadata or {})
-        recorded = meta.get(_EMBEDDING)
-        if recorded == embedding:
+        want = {_EMBEDDING: embedding, _FORMAT: FORMAT}
+        if all(meta.get(k) == v for k, v in want.items()):
             return
-        if recorded is not None and self.count():
+        recorded = meta.get(_EMBEDDING)
+        if self.count() and recorded not in (None, embedding):
             raise StoreMismatch(
                 f"the collection {name!r} holds {recorded} embeddings, but this run is "
                 f"configured for {embedding}: set CITEBOT_EMBED_MODEL / "
                 "CITEBOT_EMBED_PRECISION back, or ingest into another CITEBOT_COLLECTION "
                 "(or CITEBOT_DATA_DIR)"
             )
-        # new or empty (or older than this record): it holds this run's embeddings from now
+        if self.count() and meta.get(_FORMAT) != FORMAT:
+            raise StoreMismatch(
+                f"the collection {name!r} was stored by an earlier citebot (layout "
+                f"{meta.get(_FORMAT, 1)}, this one reads layout {FORMAT}): ingest again into "
+                "a new CITEBOT_DATA_DIR or CITEBOT_COLLECTION"
+            )
         kept = {k: v for k, v in meta.items() if not k.startswith("hnsw:")}  # fixed at creation
-        self._docs.modify(metadata={**kept, _EMBEDDING: embedding})
+        self._docs.modify(metadata={**kept, **want})
 
     # -- documents ---------------------------------------------------------------------
 
@@ -101,103 +104,127 @@ class Store:
         return int(self._docs.count())
 
     def chunk_count(self) -> int:
-        """Chunks of every stored version (what the lexical index checks itself against)."""
+        """Chunks of every stored version, committed or not."""
         return int(self._chunks.count())
 
     def has(self, source: str) -> bool:
         return bool(self._docs.get(ids=[source], include=[])["ids"])
 
     def hashes(self) -> dict[str, str]:
-        got = _get_all(self._docs, ["metadatas"])
-        return {i: str(m["hash"]) for i, m in zip(got["ids"], got["metadatas"])}
+        return {i: str(m["hash"]) for i, m in _pages(self._docs, ["metadatas"])}
 
     def list_documents(self, offset: int = 0, limit: int | None = None) -> list[DocumentMeta]:
-        got = _get_all(self._docs, ["metadatas"])
-        metas = sorted((_meta(m) for m in got["metadatas"]), key=lambda m: m.source)
+        metas = sorted((records.meta(m) for _, m in _pages(self._docs, ["metadatas"])),
+                       key=lambda m: m.source)
         return metas[offset : None if limit is None else offset + limit]
 
     def metas(self, sources: Iterable[str]) -> dict[str, DocumentMeta]:
         ids = sorted(set(sources))
-        if not ids:
-            return {}
-        got = self._docs.get(ids=ids, include=["metadatas"])
-        return {i: _meta(m) for i, m in zip(got["ids"], got["metadatas"])}
+        out: dict[str, DocumentMeta] = {}
+        for i in range(0, len(ids), _BATCH):
+            got = self._docs.get(ids=ids[i : i + _BATCH], include=["metadatas"])
+            out.update((i, records.meta(m)) for i, m in zip(got["ids"], got["metadatas"]))
+        return out
 
     def get(self, source: str) -> Document:
-        got = self._docs.get(ids=[source], include=["metadatas", "documents"])
-        if not got["ids"]:
+        found = self.get_many([source])
+        if not found:
             raise DocumentNotFound(
                 f"no document {source!r}; list them with `citebot ingest` output or "
                 "GET /v1/documents"
             )
-        return Document(meta=_meta(got["metadatas"][0]), text=got["documents"][0])
+        return found[0]
 
     def get_many(self, sources: Sequence[str]) -> list[Document]:
         """The stored documents among ``sources``, in that order, in one call (missing ones
         are left out): quote verification reads every candidate article in full."""
         if not sources:
             return []
-        got = self._docs.get(ids=list(dict.fromkeys(sources)),
-                            include=["metadatas", "documents"])
-        found = {i: Document(meta=_meta(m), text=t)
+        wanted = list(dict.fromkeys(sources))
+        got = self._docs.get(ids=wanted, include=["metadatas", "documents"])
+        found = {i: Document(meta=records.meta(m), text=t)
                  for i, m, t in zip(got["ids"], got["metadatas"], got["documents"])}
-        return [found[s] for s in dict.fromkeys(sources) if s in found]
+        return [found[s] for s in wanted if s in found]
 
     # -- writing ---------------------------------------------------------------------
 
-    def write(self, versions: Sequence["Version"]) -> None:
+    def write(self, versions: Sequence[Version]) -> None:
         """Add document versions in a few large calls; per-document calls made ingest spend
         half its time in Chroma. The docs records, upserted last, make them visible
         together: a failure before that leaves every old version committed, and the
-        records of the failed try are removed when the same version is written again."""
+        records of the failed try are removed when the same version is written again (or
+        by ``clean_leftovers``)."""
         if not versions:
             return
         new_hash = {v.doc.meta.source: v.doc.meta.hash for v in versions}
-        sources = list(new_hash)
         # every stored version of these sources, read once: leftovers of a crashed try of
         # the new version go now, superseded versions once the new ones are committed
-        superseded: list[tuple[Any, list[str]]] = []
-        for collection in (self._chunks, self._sentences):
-            leftover, old = [], []
-            for id_, meta in _versions_of(collection, sources):
-                same = meta["doc_hash"] == new_hash[str(meta["source"])]
-                (leftover if same else old).append(id_)
-            _delete_ids(collection, leftover)
-            superseded.append((collection, old))
-        nodes = [node for v in versions for node in _nodes(v)]
+        leftover: list[str] = []
+        old: list[str] = []
+        for id_, m in _versions_of(self._chunks, list(new_hash)):
+            same = m["doc_hash"] == new_hash[str(m["source"])]
+            (leftover if same else old).append(id_)
+        self._delete_chunks(leftover)
+        from llama_index.core.schema import BaseNode
+
+        nodes = [node for v in versions for node in records.nodes(v)]
         for i in range(0, len(nodes), _BATCH):
-            self._vectors.add(nodes[i : i + _BATCH])
-        ids, vecs, metas = [], [], []
+            self._vectors.add(list[BaseNode](nodes[i : i + _BATCH]))
         for v in versions:
-            for id_, vec, meta in _sentence_records(v):
-                ids.append(id_)
-                vecs.append(vec)
-                metas.append(meta)
-        for i in range(0, len(ids), _BATCH):
-            self._sentences.add(ids=ids[i : i + _BATCH], embeddings=vecs[i : i + _BATCH],
-                               metadatas=metas[i : i + _BATCH])
-        # every field, None included: Chroma's upsert merges metadata, and only a None
-        # removes a key, so a replaced article would keep its predecessor's title or URL
-        records = [v.doc.meta.model_copy(update={"chunks": len(v.chunks)}).model_dump()
-                   for v in versions]
+            ids, packed, metas = records.sentence_records(v)
+            for i in range(0, len(ids), _BATCH):
+                self._sentvecs.add(ids=ids[i : i + _BATCH], documents=packed[i : i + _BATCH],
+                                   metadatas=metas[i : i + _BATCH],
+                                   embeddings=[[1.0]] * len(ids[i : i + _BATCH]))
+        # logged just before the commit: a process killed right after committing has still
+        # told the others (they re-check a logged source for WINDOW seconds)
+        self.changes.record(list(new_hash))
         for i in range(0, len(versions), _BATCH):
             part = versions[i : i + _BATCH]
             self._docs.upsert(ids=[v.doc.meta.source for v in part],
-                             documents=[v.doc.text for v in part],
-                             metadatas=records[i : i + _BATCH],
-                             embeddings=[[1.0]] * len(part))
-        for collection, old in superseded:
-            _delete_ids(collection, old)
+                              documents=[v.doc.text for v in part],
+                              metadatas=[records.doc_record(v) for v in part],
+                              embeddings=[[1.0]] * len(part))
+        self._delete_chunks(old)
+
+    def update_metas(self, metas: Sequence[DocumentMeta]) -> None:
+        """Rewrite documents' records whose text did not change (a new stamp, a new
+        sidecar title): the same version, so no chunk is touched. Every field is written,
+        None included (see ``records.doc_record``)."""
+        if metas:
+            self._docs.update(ids=[m.source for m in metas],
+                              metadatas=[m.model_dump() for m in metas])
 
     def delete(self, source: str) -> None:
         if not self.has(source):
             raise DocumentNotFound(f"no document {source!r} to delete")
+        self.changes.record([source])
         self._docs.delete(ids=[source])  # uncommit first: its chunks vanish from answers
-        self._remove_version(source)
-
-    def _remove_version(self, source: str) -> None:
         self._chunks.delete(where={"source": source})
-        self._sentences.delete(where={"source": source})
+        self._sentvecs.delete(where={"source": source})
+
+    def clean_leftovers(self, older_than: float) -> int:
+        """Remove chunks of versions that were never committed (a write killed before its
+        commit) or were superseded but not removed (killed after it), written more than
+        ``older_than`` seconds ago (another process may be writing the newest ones now).
+        Returns the number of chunks removed."""
+        committed = self.hashes()
+        cutoff = time.time() - older_than
+        removed = 0
+        for collection in (self._chunks, self._sentvecs):  # a kill may fall between them
+            stale = [i for i, m in _pages(collection, ["metadatas"])
+                     if committed.get(str(m["source"])) != m["doc_hash"]
+                     and float(m.get("written_at", 0.0)) <= cutoff]
+            for i in range(0, len(stale), _BATCH):
+                collection.delete(ids=stale[i : i + _BATCH])
+            removed = max(removed, len(stale))
+        self.changes.prune()
+        return removed
+
+    def _delete_chunks(self, ids: list[str]) -> None:
+        for i in range(0, len(ids), _BATCH):
+            self._chunks.delete(ids=ids[i : i + _BATCH])
+            self._sentvecs.delete(ids=ids[i : i + _BATCH])
 
     # -- reading for answers ---------------------------------------------------------
 
@@ -207,6 +234,8 @@ class Store:
         Chroma's records (as hybrid reads them), not from the nodes llama-index rebuilds
         from its own copy of the metadata, which once came back without a key."""
         # a few extra: results of uncommitted or superseded versions are dropped
+        from llama_index.core.vector_stores import VectorStoreQuery
+
         result = self._vectors.query(
             VectorStoreQuery(query_embedding=vec.tolist(), similarity_top_k=k * 2 + 2)
         )
@@ -224,7 +253,7 @@ class Store:
         ms for ids and distances, and hybrid retrieval needs the text of its final top k only.
         """
         got = self._chunks.query(query_embeddings=[vec.tolist()], n_results=n,
-                                include=["distances"])
+                                 include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
 
     def cosines(self, ids: Sequence[str], vec: np.ndarray) -> dict[str, float]:
@@ -239,31 +268,14 @@ class Store:
         if not ids:
             return []
         got = self._chunks.get(ids=list(ids), include=["metadatas", "documents"])
-        by_id = {i: _scored(m, d, cosine[i])
+        by_id = {i: records.scored(m, d, cosine[i])
                  for i, m, d in zip(got["ids"], got["metadatas"], got["documents"])}
         return [by_id[i] for i in ids if i in by_id]
-
-    def all_chunks(self) -> tuple[list[str], list[str]]:
-        """Every stored chunk's id and text."""
-        got = _get_all(self._chunks, ["documents"])
-        return got["ids"], got["documents"]
-
-    def chunk_ids(self) -> list[str]:
-        """Every stored chunk's id (no text: what a BM25 rebuild checks its cache against)."""
-        return _get_all(self._chunks, [])["ids"]
-
-    def chunk_texts(self, ids: Sequence[str]) -> dict[str, str]:
-        """The text of each stored chunk among ``ids``."""
-        texts: dict[str, str] = {}
-        for i in range(0, len(ids), _BATCH):
-            got = self._chunks.get(ids=list(ids[i : i + _BATCH]), include=["documents"])
-            texts.update(zip(got["ids"], got["documents"]))
-        return texts
 
     def committed(self, ids: Sequence[str]) -> list[str]:
         """The chunk ids among ``ids``, in order, of committed document versions (see the
         module docstring): one look-up of their documents' records."""
-        parsed = {i: _parse_chunk_id(i) for i in ids}
+        parsed = {i: parse_chunk_id(i) for i in ids}
         metas = self.metas(source for source, _ in parsed.values())
         return [
             i for i, (source, h) in parsed.items()
@@ -272,86 +284,56 @@ class Store:
 
     def sources_of(self, ids: Sequence[str]) -> list[str]:
         """The documents of the given chunk ids, in order of first appearance."""
-        if not ids:
-            return []
-        got = self._chunks.get(ids=list(ids), include=["metadatas"])
-        by_id = {i: str(m["source"]) for i, m in zip(got["ids"], got["metadatas"])}
-        return list(dict.fromkeys(by_id[i] for i in ids if i in by_id))
-
-    def nearest_sentence_sources(self, vec: np.ndarray, n: int) -> list[str]:
-        """The documents of the n sentences nearest to ``vec``, nearest first (fewer when
-        the store holds fewer sentences)."""
-        got = self._sentences.query(query_embeddings=[vec.tolist()], n_results=n,
-                                    include=["metadatas"])
-        return list(dict.fromkeys(str(m["source"]) for m in got["metadatas"][0]))
-
-    def warm(self, vec: np.ndarray) -> None:
-        """Load each collection's vector index now (~100 ms the first time) rather than on
-        the first question."""
-        for collection in (self._chunks, self._sentences):
-            if collection.count():
-                collection.query(query_embeddings=[vec.tolist()], n_results=1,
-                                 include=["distances"])
+        return list(dict.fromkeys(parse_chunk_id(i)[0] for i in ids))
 
     def sentence_vectors(
         self, chunks: Sequence[ScoredChunk]
     ) -> dict[tuple[str, int, int], np.ndarray]:
         """The stored vector of every sentence of the given chunks, by (source, start, end)."""
-        keys = {
-            sentence_id(sc.chunk.source, sc.doc_hash, s): (sc.chunk.source, s.start, s.end)
-            for sc in chunks for s in sc.chunk.sentences
-        }
-        if not keys:
+        ids = {chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index): sc for sc in chunks}
+        if not ids:
             return {}
-        got = self._sentences.get(ids=list(keys), include=["embeddings"])
-        return {keys[i]: np.asarray(e, dtype=np.float32)
-                for i, e in zip(got["ids"], got["embeddings"])}
+        got = self._sentvecs.get(ids=list(ids), include=["documents"])
+        out: dict[tuple[str, int, int], np.ndarray] = {}
+        for i, packed in zip(got["ids"], got["documents"]):
+            chunk = ids[i].chunk
+            for span, vec in zip(chunk.sentences, unpack(packed, len(chunk.sentences))):
+                out.setdefault((chunk.source, span.start, span.end), vec)
+        return out
 
+    # -- reading for caches (the lexical index) ---------------------------------------
 
-@dataclass(frozen=True)
-class Version:
-    """A document version with its chunks and their vectors, ready to store."""
+    def changes_since(self, ts: float) -> list[Change]:
+        return self.changes.since(ts)
 
-    doc: Document
-    chunks: Sequence[Chunk]
-    chunk_vecs: np.ndarray
-    sentence_vecs: Sequence[np.ndarray]  # per chunk, one row per sentence
+    def committed_chunks(self) -> Iterator[tuple[list[str], list[str]]]:
+        """Every committed chunk's id and text, a page at a time (memory stays bounded)."""
+        committed = self.hashes()
+        for page in _page_lists(self._chunks, ["metadatas", "documents"]):
+            keep = [(i, t) for i, m, t in zip(*page)
+                    if committed.get(str(m["source"])) == m["doc_hash"]]
+            yield [i for i, _ in keep], [t for _, t in keep]
 
+    def version_chunks(self, versions: Mapping[str, str]) -> tuple[list[str], list[str]]:
+        """The ids and texts of the chunks of the given (source -> hash) versions."""
+        ids: list[str] = []
+        texts: list[str] = []
+        sources = list(versions)
+        for i in range(0, len(sources), _BATCH):
+            got = self._chunks.get(where={"source": {"$in": sources[i : i + _BATCH]}},
+                                   include=["metadatas", "documents"])
+            for id_, m, t in zip(got["ids"], got["metadatas"], got["documents"]):
+                if versions.get(str(m["source"])) == m["doc_hash"]:
+                    ids.append(id_)
+                    texts.append(t)
+        return ids, texts
 
-def _nodes(v: Version) -> list[TextNode]:
-    h = v.doc.meta.hash
-    return [
-        TextNode(
-            id_=chunk_id(c.source, h, c.index),
-            text=c.text,
-            embedding=vec.tolist(),
-            start_char_idx=c.start,
-            end_char_idx=c.end,
-            metadata={
-                "source": c.source,
-                "doc_hash": h,
-                "chunk": c.index,
-                "title": v.doc.meta.title or "",
-                "sentences": ",".join(f"{s.start}-{s.end}" for s in c.sentences),
-            },
-            excluded_embed_metadata_keys=["source", "doc_hash", "chunk", "sentences"],
-        )
-        for c, vec in zip(v.chunks, v.chunk_vecs)
-    ]
-
-
-def _sentence_records(v: Version) -> list[tuple[str, list[float], dict[str, Any]]]:
-    h = v.doc.meta.hash
-    seen: dict[str, tuple[Span, np.ndarray]] = {}
-    for c, vecs in zip(v.chunks, v.sentence_vecs):
-        for span, vec in zip(c.sentences, vecs):
-            # a sentence shared by two overlapping chunks keeps its first vector
-            seen.setdefault(sentence_id(c.source, h, span), (span, vec))
-    return [
-        (id_, vec.tolist(),
-         {"source": v.doc.meta.source, "doc_hash": h, "start": span.start, "end": span.end})
-        for id_, (span, vec) in seen.items()
-    ]
+    def warm(self, vec: np.ndarray) -> None:
+        """Load the chunks' vector index now (~100 ms the first time) rather than on the
+        first question."""
+        if self._chunks.count():
+            self._chunks.query(query_embeddings=[vec.tolist()], n_results=1,
+                               include=["distances"])
 
 
 def _versions_of(collection: Any, sources: list[str]) -> list[tuple[str, dict[str, Any]]]:
@@ -364,45 +346,19 @@ def _versions_of(collection: Any, sources: list[str]) -> list[tuple[str, dict[st
     return out
 
 
-def _delete_ids(collection: Any, ids: list[str]) -> None:
-    for i in range(0, len(ids), _BATCH):
-        collection.delete(ids=ids[i : i + _BATCH])
-
-
-def _get_all(collection: Any, include: list[str]) -> dict[str, list[Any]]:
-    """Every record, fetched in pages: one call for all overflows SQLite's variable limit."""
-    out: dict[str, list[Any]] = {"ids": [], **{k: [] for k in include}}
+def _page_lists(collection: Any, include: list[str]) -> Iterator[list[list[Any]]]:
+    """Every record, a page at a time, as [ids, *included]: one call for all overflows
+    SQLite's variable limit, and a page keeps memory bounded."""
+    offset = 0
     while True:
-        got = collection.get(include=include, limit=_BATCH, offset=len(out["ids"]))
-        for key in out:
-            out[key].extend(got[key])
+        got = collection.get(include=include, limit=_BATCH, offset=offset)
+        yield [got["ids"], *(got[k] for k in include)]
+        offset += len(got["ids"])
         if len(got["ids"]) < _BATCH:
-            return out
+            return
 
 
-def _meta(m: dict[str, Any]) -> DocumentMeta:
-    return DocumentMeta.model_validate(m)
-
-
-def _chunk(m: dict[str, Any], text: str) -> tuple[Chunk, str, str | None]:
-    spans = _spans(str(m["sentences"]))
-    chunk = Chunk(
-        source=str(m["source"]),
-        index=int(m["chunk"]),
-        start=spans[0].start,
-        end=spans[-1].end,
-        text=text,
-        sentences=spans,
-    )
-    return chunk, str(m["doc_hash"]), (str(m["title"]) or None)
-
-
-def _scored(m: dict[str, Any], text: str, score: float) -> ScoredChunk:
-    chunk, h, title = _chunk(m, text)
-    return ScoredChunk(chunk=chunk, title=title, score=score, doc_hash=h)
-
-
-def _parse_chunk_id(id_: str) -> tuple[str, str]:
-    """(source, hash prefix) of a ``chunk_id``; the source may itself hold "@" or "#"."""
-    source, _, rest = id_.rpartition("@")
-    return source, rest.partition("#")[0]
+def _pages(collection: Any, include: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(id, metadata) of every record, paged."""
+    for page in _page_lists(collection, include):
+        yield from zip(page[0], page[1])

@@ -7,9 +7,26 @@ Python library produces it (https://wicg.github.io/scroll-to-text-fragment/).
 
 from urllib.parse import quote
 
+from citebot.index.ingest.loader import opening
+from citebot.index.models import Document
+
 CONTEXT_CHARS = 32  # prefix/suffix length of the W3C TextQuoteSelector
 _WORDS_PER_END = 4  # long passages are marked by their first and last few words
 _SHORT_WORDS = 10  # up to this many words on one line are marked whole
+
+
+def identity(doc: Document, passage: str) -> dict[str, str | None]:
+    """What tells a reader where ``passage`` (a part of ``doc``) comes from: the document's
+    title, outlet and date, its first words when it has no title, and a link to the words
+    when its URL is known (the fields of a Citation or Match besides the passage)."""
+    meta = doc.meta
+    return {
+        "title": meta.title,
+        "outlet": meta.outlet,
+        "published": meta.published,
+        "opening": None if meta.title else opening(doc.text),
+        "url": text_fragment(meta.url, passage) if meta.url else None,
+    }
 
 
 def context(text: str, start: int, end: int) -> tuple[str, str]:

@@ -114,7 +114,7 @@ def subject_after(toks: list[Tok], k: int) -> Subject | None:
 
 def first_subject(toks: list[Tok]) -> Subject | None:
     """The sentence's subject, for a participle ("He urged …, saying, “…”")."""
-    run = []
+    run: list[Tok] = []
     for tok in toks:
         if tok.low in PRONOUNS:
             return Subject("pronoun", (tok.low,)) if not run else parse_subject(run)

@@ -20,7 +20,7 @@ from bm25s.stopwords import STOPWORDS_EN
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import InvalidInput
 from citebot.index.ingest.loader import lines
-from citebot.index.models import Document, Match, Verdict
+from citebot.index.models import Document, Match, Verdict, VerdictKind
 from citebot.index.store.chroma import Store
 from citebot.index.store.lexical import LexicalIndex
 from citebot.index.text.checks import valid_unicode
@@ -28,13 +28,13 @@ from citebot.index.text.names import same_speaker
 from citebot.index.text.sentences import sentences
 from citebot.index.text.words import Words, segments
 from citebot.index.verify.align import Alignment, Change, approximate, exact
-from citebot.index.verify.anchors import context, text_fragment
+from citebot.index.verify.anchors import context, identity
 from citebot.index.verify.speakers import attribute
 
-# candidates per quote: chunks from BM25, sentences from the dense index; at most
+# candidates per quote: chunks from BM25 and from the dense index; at most
 # MAX_DOCUMENTS of their documents from each are aligned in full
 LEXICAL_CHUNKS = 10
-DENSE_SENTENCES = 20
+DENSE_CHUNKS = 20
 MAX_DOCUMENTS = 8
 MAX_MATCHES = 5
 MAX_VERBATIM = 25  # occurrences looked at for who said them
@@ -110,9 +110,11 @@ def _lexical_sources(quote: str, store: Store, lexical: LexicalIndex) -> list[st
 
 
 def _dense_sources(quote: str, store: Store, embedder: Embedder) -> list[str]:
-    """Documents of the sentences closest to the quote in meaning (one Chroma query on the
-    stored sentence vectors: a quote is about a sentence long)."""
-    return store.nearest_sentence_sources(embedder.embed_queries([quote])[0], DENSE_SENTENCES)
+    """Documents of the chunks closest to the quote in meaning (one Chroma query). Chunks,
+    not sentences: nothing else searches sentences by nearest neighbour, and an index entry
+    per sentence cost most of the store's memory (benchmarks/verify.py: same verdicts)."""
+    vec = embedder.embed_queries([quote])[0]
+    return store.sources_of([i for i, _ in store.nearest(vec, DENSE_CHUNKS)])
 
 
 def _read(store: Store, sources: list[str]) -> list[tuple[Document, Words]]:
@@ -143,7 +145,6 @@ def _match(doc: Document, words: Words, a: Alignment) -> Match:
     prefix, suffix = context(text, start, end)
     return Match(
         source=doc.meta.source,
-        title=doc.meta.title,
         start=start,
         end=end,
         text=text[start:end],
@@ -152,7 +153,7 @@ def _match(doc: Document, words: Words, a: Alignment) -> Match:
         differences=[_describe(c) for c in a.changes],
         prefix=prefix,
         suffix=suffix,
-        url=text_fragment(doc.meta.url, text[start:end]) if doc.meta.url else None,
+        **identity(doc, text[start:end]),
         quote_start=first,
         quote_end=last,
     )
@@ -191,7 +192,7 @@ def _attribution(quote: str, speaker: str | None, matches: list[Match]) -> Verdi
     """Verbatim words are misattributed only when the corpus names someone else and never
     the given speaker; words it attributes to no one cannot contradict the speaker, nor
     confirm them: ``unattributed``."""
-    verdict = "verified"
+    verdict: VerdictKind = "verified"
     if speaker:
         agree = [m for m in matches if m.speaker and same_speaker(speaker, m.speaker)]
         other = [m for m in matches if m.speaker and not same_speaker(speaker, m.speaker)]

@@ -39,9 +39,10 @@ FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "-
          "--disable-dev-shm-usage", "--window-size=1200,900")
 WAIT = 120.0  # seconds: bounded waits for an answer on a busy 2-core machine
 START = 60.0  # seconds: bounded wait for uvicorn to bind
-# "Title (source, characters 12–80)", or without a title "source, characters 12–80": what
-# the page writes on each citation's button
-CITED = re.compile(r"(?:^|\()(?P<source>[^(]+), characters (?P<start>\d+)–(?P<end>\d+)\)?$")
+# "LABEL (source), characters 12–80", or "source, characters 12–80" when nothing else names
+# the document: what the page writes on each citation's button (LABEL: a title, or the
+# document's first words in quotation marks)
+CITED = re.compile(r"(?:^|\()(?P<source>[^()]+?)\)?, characters (?P<start>\d+)–(?P<end>\d+)$")
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,8 @@ def page(browser: WebDriver) -> Iterator[Callable[..., WebDriver]]:
     logged no JavaScript error or failed request other than those a test expects."""
     expected: list[str] = []
 
-    def open_page(base: str, *, expect_errors: tuple[str, ...] = ()) -> WebDriver:
-        browser.get(f"{base}/")
+    def open_page(base: str, *, expect_errors: tuple[str, ...] = (), path: str = "/") -> WebDriver:
+        browser.get(f"{base}{path}")
         browser.get_log("browser")  # drop earlier pages' messages
         expected.extend(expect_errors)
         return browser
@@ -348,3 +349,156 @@ def test_a_bracketed_number_in_a_cited_sentence_is_not_a_marker(
         assert shown.get_property("textContent") == answer  # the same text, markers and all
         markers[1].click()
         assert shown_passage(driver)[2] == cited[1].text
+
+
+def test_docs_render_their_operations_from_local_files(page: Callable[..., WebDriver],
+                                                      url: str) -> None:
+    driver = page(url, path="/docs")
+    operations = WebDriverWait(driver, WAIT).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".opblock-summary-path"))
+    shown = {o.text.replace("\u200b", "") for o in operations if o.is_displayed()}
+    assert {"/v1/ask", "/v1/verify", "/v1/documents"} <= shown, shown
+    loaded = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name);")
+    assert loaded and all(u.startswith(url) for u in loaded), loaded  # nothing from a CDN
+    screenshot(driver, "citebot-docs.png")
+
+
+def test_citations_name_their_article_by_title_or_first_words(
+    page: Callable[..., WebDriver], url: str
+) -> None:
+    driver = page(url)
+    turn = ask(driver, "Who summoned the Chinese ambassador?")
+    buttons = {c.source: c.button.text for c in citations(turn)}
+    assert buttons["000_86393d9dbeceabfc.txt"].startswith(
+        "“As Russia’s invasion of Ukraine grinds on, a troubling new…” "
+        "(000_86393d9dbeceabfc.txt), characters ")
+    assert buttons["001_7bffb0ae13b85e22.txt"].startswith(
+        "Zelenskyy accuses Chinese nationals of working in Russian drone factories")
+    next(c for c in citations(turn) if c.source.startswith("000")).button.click()
+    shown_passage(driver)
+    assert driver.find_element(By.ID, "passage-title").text.startswith("“As Russia’s invasion")
+
+
+def test_a_citation_links_to_its_article_when_the_address_is_known(
+    page: Callable[..., WebDriver], make_bot: Callable[..., Citebot], tmp_path: Path
+) -> None:
+    with serving_one(make_bot, tmp_path, "x.txt", "Wombats dig burrows at night.") as (bot, base):
+        bot.add_document("x.txt", "Wombats dig burrows at night.", title="Wombat nights",
+                         outlet="The Marsupial Times", published="2025-04-09",
+                         url="https://example.org/wombats")
+        driver = page(base)
+        turn = ask(driver, "When do wombats dig burrows?")
+        cited = citations(turn)[0]
+        assert cited.button.text.startswith("Wombat nights — The Marsupial Times, 2025-04-09 "
+                                            "(x.txt), characters 0–")
+        link = turn.find_element(By.CSS_SELECTOR, "ol.citations a")
+        assert link.get_attribute("href") == (
+            "https://example.org/wombats#:~:text=Wombats%20dig%20burrows%20at%20night.")
+        assert link.get_attribute("rel") == "noopener noreferrer"
+        archive = driver.find_element(By.ID, "archive")
+        WebDriverWait(driver, WAIT).until(lambda d: archive.text)
+        assert archive.text == "The archive holds 1 document; the newest is dated 2025-04-09."
+
+
+def test_the_archive_line_and_an_example_question(page: Callable[..., WebDriver],
+                                                  url: str) -> None:
+    driver = page(url)
+    archive = driver.find_element(By.ID, "archive")
+    WebDriverWait(driver, WAIT).until(lambda d: archive.text)
+    assert archive.text == "The archive holds 5 documents; none of them gives a date."
+    example = driver.find_element(By.CSS_SELECTOR, "#examples button")
+    asked = example.text
+    example.click()
+    WebDriverWait(driver, WAIT).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#turns .turn ol.citations"))
+    turn = driver.find_element(By.CSS_SELECTOR, "#turns .turn")
+    assert turn.find_element(By.CSS_SELECTOR, ".question").text == asked
+    assert citations(turn)
+
+
+def test_the_article_opens_beside_the_answer_it_belongs_to(
+    page: Callable[..., WebDriver], url: str
+) -> None:
+    driver = page(url)
+    older = ask(driver, "Who summoned the Chinese ambassador?")
+    newer = ask(driver, "What did NATO call China?")
+    inside = "return arguments[0].contains(document.getElementById('passage'));"
+    older_first = citations(older)[0]
+    older_first.button.click()
+    _, offset, marked = shown_passage(driver)
+    assert driver.execute_script(inside, older) and not driver.execute_script(inside, newer)
+    assert (offset, marked) == (older_first.start, older_first.text)
+    newer_first = citations(newer)[0]
+    newer_first.button.click()
+    WebDriverWait(driver, WAIT).until(lambda d: d.execute_script(inside, newer))
+    _, offset, marked = shown_passage(driver)
+    assert (offset, marked) == (newer_first.start, newer_first.text)
+    assert not driver.execute_script(inside, older)
+    screenshot(driver, "citebot-viewer-in-turn.png")
+
+
+def verify(driver: WebDriver, quote: str, speaker: str = "") -> WebElement:
+    """Check ``quote`` in the verify box; the new turn once the verdict is in."""
+    turns = len(driver.find_elements(By.CSS_SELECTOR, "#turns .turn"))
+    for box, text in (("quote", quote), ("speaker", speaker)):
+        driver.find_element(By.ID, box).clear()
+        driver.find_element(By.ID, box).send_keys(text)
+    driver.find_element(By.CSS_SELECTOR, "#verify button[type=submit]").click()
+    wait = WebDriverWait(driver, WAIT)
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#turns .turn")) == turns + 1)
+    turn = driver.find_element(By.CSS_SELECTOR, "#turns .turn")
+    wait.until(lambda d: not turn.find_elements(By.CSS_SELECTOR, ":scope > p.muted"))
+    return turn
+
+
+def test_verify_box_shows_verdict_speaker_and_the_marked_sentence(
+    page: Callable[..., WebDriver], url: str
+) -> None:
+    driver = page(url)
+    quote = "The Chinese side has never provided lethal weapons to any party in the conflict"
+    turn = verify(driver, quote, "Lin Jian")
+    assert turn.find_element(By.CSS_SELECTOR, "p.verdict").text.startswith("Verified")
+    item = turn.find_element(By.CSS_SELECTOR, "ol.citations > li")
+    assert "Said by: Lin Jian" in item.text
+    assert item.find_element(By.CSS_SELECTOR, ".quote mark").text == quote
+    item.find_element(By.TAG_NAME, "button").click()
+    text, offset, marked = shown_passage(driver)
+    source = (CORPUS / "000_86393d9dbeceabfc.txt").read_text(encoding="utf-8")
+    assert text == source and marked in source and quote in marked
+    assert source.index(marked) == offset
+    screenshot(driver, "citebot-verify.png")
+
+    altered = verify(driver, quote.replace("lethal", "deadly"))
+    assert altered.find_element(By.CSS_SELECTOR, "p.verdict").text.startswith("Altered")
+    assert "Changes: lethal → deadly" in altered.text
+
+
+def test_verify_box_asks_for_a_quote(page: Callable[..., WebDriver], url: str) -> None:
+    driver = page(url)
+    driver.find_element(By.CSS_SELECTOR, "#verify button[type=submit]").click()
+    hint = driver.find_element(By.ID, "verify-hint")
+    WebDriverWait(driver, WAIT).until(ec.visibility_of(hint))
+    assert "Type a quote first" in hint.text
+    assert driver.find_elements(By.CSS_SELECTOR, "#turns .turn") == []
+
+
+def test_the_short_answer_is_bold_above_the_cited_sentences(
+    page: Callable[..., WebDriver], url: str
+) -> None:
+    driver = page(url)
+    # the API gives no short answer yet: its real answer, with one added as it will come
+    driver.execute_script(
+        "const f = window.fetch; window.fetch = async (u, o) => {"
+        " const r = await f(u, o); if (!String(u).endsWith('/v1/ask')) return r;"
+        " const a = await r.json(); const c = a.citations[0];"
+        " a.short = {text: c.text.slice(0, 40), n: c.n, start: c.start, end: c.start + 40};"
+        " return new Response(JSON.stringify(a), {status: 200}); };")
+    turn = ask(driver, "Who summoned the Chinese ambassador?")
+    first = citations(turn)[0]
+    short = turn.find_element(By.CSS_SELECTOR, ":scope > p.short")
+    assert short.text == f"{first.text[:40].rstrip()} [1]"  # its citation's marker
+    assert driver.execute_script("return getComputedStyle(arguments[0]).fontWeight;", short) \
+        == "700"
+    sentences = turn.find_elements(By.CSS_SELECTOR, ":scope > p")
+    assert sentences[0] == short and first.text in sentences[1].text  # above the sentences

@@ -491,6 +491,7 @@ class FakeBotApi:
         strict_html: bool = True,
         flood_limit_per_chat: int | None = None,
         flood_window: float = 1.0,
+        supports_inline_queries: bool = False,
     ) -> None:
         """``flood_limit_per_chat``: max sendMessage calls per chat per ``flood_window`` s,
         beyond which the fake answers 429 with ``retry_after`` (None disables it)."""
@@ -505,7 +506,7 @@ class FakeBotApi:
             "username": bot_username,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": supports_inline_queries,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
@@ -522,6 +523,9 @@ class FakeBotApi:
         self._webhook: JSON = {"url": ""}
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._send_times: dict[int, deque[float]] = {}
+        self._inline_queries: dict[str, JSON] = {}  # id -> the query, until answered
+        self._inline_answers: list[JSON] = []
+        self._next_inline_id = 1_000
         self._stopping = False
         self._methods: dict[str, tuple[str, Callable[[JSON], Awaitable[Any]]]] = {
             name.lower(): (name, handler)
@@ -532,6 +536,7 @@ class FakeBotApi:
                 "editMessageText": self._edit_message_text,
                 "sendChatAction": self._send_chat_action,
                 "answerCallbackQuery": self._answer_callback_query,
+                "answerInlineQuery": self._answer_inline_query,
                 "setWebhook": self._set_webhook,
                 "deleteWebhook": self._delete_webhook,
                 "getWebhookInfo": self._get_webhook_info,
@@ -684,6 +689,58 @@ class FakeBotApi:
             if reply_to_bot:
                 message["reply_to_message"] = self._last_bot_message(chat)
             return self._enqueue({"message": message})
+
+    def push_edited_message(self, chat_id: int, message_id: int, text: str,
+                            entities: list[JSON] | None = None) -> int:
+        """Enqueue an ``edited_message``: the user's earlier message ``message_id`` in
+        ``chat_id`` with new ``text``; return its update_id."""
+        with self._lock:
+            original = self._messages.get((chat_id, message_id))
+            if original is None or original["from"]["id"] == self._bot_user["id"]:
+                raise ValueError(f"no user message {message_id} in chat {chat_id} to edit")
+            edited = {k: v for k, v in original.items() if k != "entities"}
+            edited.update(text=text, edit_date=int(time.time()))
+            message_entities = _bot_command_entities(text) if entities is None else entities
+            if message_entities:
+                edited["entities"] = message_entities
+            return self._enqueue({"edited_message": edited})
+
+    def push_inline_query(self, query: str, *, user_id: int, chat_type: str = "sender",
+                          first_name: str = "Test") -> tuple[int, str]:
+        """Enqueue an ``inline_query`` (the user typed ``@bot query`` in a chat of
+        ``chat_type``); return its update_id and the query's id. Telegram sends them only to
+        bots with inline mode on (``supports_inline_queries``)."""
+        if not self._bot_user["supports_inline_queries"]:
+            raise ValueError("inline mode is off: use FakeBotApi(supports_inline_queries=True)")
+        with self._lock:
+            self._next_inline_id += 1
+            query_id = str(self._next_inline_id)
+            inline: JSON = {
+                "id": query_id,
+                "from": {"id": user_id, "is_bot": False, "first_name": first_name},
+                "query": query,
+                "offset": "",
+                "chat_type": chat_type,
+            }
+            self._inline_queries[query_id] = inline
+            return self._enqueue({"inline_query": inline}), query_id
+
+    def inline_answers(self) -> list[JSON]:
+        """Answers given with answerInlineQuery, in order: ``{query, results, params}``,
+        each result's message text parsed as Telegram would (``text``, ``entities``)."""
+        with self._lock:
+            return copy.deepcopy(self._inline_answers)
+
+    async def wait_for_inline_answers(self, count: int, timeout: float = 20.0) -> list[JSON]:
+        deadline = time.monotonic() + timeout
+        while len(answers := self.inline_answers()) < count:
+            if time.monotonic() >= deadline:
+                failed = [f"{c['method']} -> {c['status']} {c['error']}" for c in self.calls()
+                          if c["status"] not in (None, 200)]
+                raise TimeoutError(f"{len(answers)} inline answer(s) within {timeout}s, "
+                                   f"expected {count}; failed calls: {failed}")
+            await asyncio.sleep(0.02)
+        return answers
 
     def push_update(self, update: JSON) -> int:
         """Enqueue a raw Update dict (update_id is assigned if missing); return its update_id."""
@@ -937,6 +994,21 @@ class FakeBotApi:
             return None
         return {k: v for k, v in target.items() if k != "reply_to_message"}
 
+    @staticmethod
+    def _quote(reply: JSON, text: str) -> JSON:
+        """The TextQuote of a reply: ``quote`` must be an exact part of the replied-to text
+        (after its ``quote_parse_mode``), at most 1,024 characters, as Telegram checks."""
+        quote = str(reply["quote"])
+        if str(reply.get("quote_parse_mode") or "").lower() == "html":
+            quote = parse_html(quote)[0]
+        elif reply.get("quote_parse_mode"):
+            raise _bad_request("the fake Bot API only parses HTML quotes")
+        if len(quote) > 1024 or quote not in text:
+            raise _bad_request("QUOTE_TEXT_INVALID")
+        position = _utf16_len(text[: text.index(quote)])
+        return {"text": quote, "position": reply.get("quote_position", position),
+                "is_manual": True}
+
     # ----------------------------------------------------------------- Bot API methods
 
     async def _return_true(self, params: JSON) -> bool:
@@ -1003,10 +1075,15 @@ class FakeBotApi:
         text, entities = self._format_text(params)
         with self._lock:
             reply_to = self._reply_target(params, chat["id"])
+            reply = params.get("reply_parameters") or {}
+            quote = self._quote(reply, reply_to.get("text", "")) \
+                if reply_to is not None and reply.get("quote") else None
             self._check_flood(chat["id"])
             message = self._new_bot_message(chat, text, entities)
             if reply_to is not None:
                 message["reply_to_message"] = reply_to
+            if quote is not None:  # the reply's own field: the part of the message it quotes
+                message["quote"] = quote
             markup = params.get("reply_markup")
             if isinstance(markup, dict) and "inline_keyboard" in markup:
                 message["reply_markup"] = markup
@@ -1067,6 +1144,34 @@ class FakeBotApi:
             raise _bad_request(
                 "query is too old and response timeout expired or query ID is invalid"
             )
+        return True
+
+    async def _answer_inline_query(self, params: JSON) -> bool:
+        """Checks what Telegram checks of the results this bot sends (article results with
+        text content), and parses each message as sendMessage would."""
+        with self._lock:
+            query = self._inline_queries.pop(str(params.get("inline_query_id", "")), None)
+        if query is None:
+            raise _bad_request("query is too old and response timeout expired or query ID "
+                               "is invalid")
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > 50:
+            raise _bad_request("RESULTS_TOO_MUCH" if isinstance(results, list)
+                               else "can't parse results JSON object")
+        ids = [str(r.get("id", "")) for r in results]
+        if len(set(ids)) != len(ids) or not all(0 < len(i.encode()) <= 64 for i in ids):
+            raise _bad_request("RESULT_ID_INVALID")
+        shown = []
+        for result in results:
+            content = result.get("input_message_content") or {}
+            if result.get("type") != "article" or not result.get("title") or not content:
+                raise _bad_request("the fake Bot API takes article results with a title "
+                                   "and input_message_content")
+            content.setdefault("text", content.get("message_text"))
+            text, entities = self._format_text(content)
+            shown.append({**result, "text": text, "entities": entities})
+        with self._lock:
+            self._inline_answers.append({"query": query, "results": shown, "params": params})
         return True
 
     async def _set_webhook(self, params: JSON) -> bool:

@@ -7,7 +7,15 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from telegram import Bot, Message, MessageEntity, ReplyParameters, Update
+from telegram import (
+    Bot,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, EndPointNotFound, InvalidToken, RetryAfter
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
@@ -410,3 +418,53 @@ async def test_application_end_to_end(fake_bot_api: FakeBotApi) -> None:
     assert last_poll["params"]["timeout"] == 0
     async with Bot(fake_bot_api.token, base_url=fake_bot_api.base_url) as bot:
         assert await bot.get_updates() == ()
+
+
+async def test_reply_quotes_must_be_part_of_the_replied_text(
+    bot: Bot, fake_bot_api: FakeBotApi
+) -> None:
+    fake_bot_api.push_message("Who summoned <the> ambassador?", chat_id=USER, user_id=USER)
+    quoted = await bot.send_message(USER, "An answer", reply_parameters=ReplyParameters(
+        message_id=1, quote="summoned <the>", quote_position=4))
+    assert quoted.quote is not None and quoted.quote.text == "summoned <the>"
+    assert quoted.quote.position == 4
+    with pytest.raises(BadRequest, match="(?i)quote_text_invalid"):
+        await bot.send_message(USER, "x", reply_parameters=ReplyParameters(
+            message_id=1, quote="summoned the"))
+    html_quote = ReplyParameters(message_id=1, quote="summoned &lt;the&gt;",
+                                 quote_parse_mode="HTML")
+    assert (await bot.send_message(USER, "x", reply_parameters=html_quote)).quote.text == (
+        "summoned <the>")  # the quote as its parse mode reads it
+
+
+async def test_edited_messages_arrive_as_edited_message_updates(
+    bot: Bot, fake_bot_api: FakeBotApi
+) -> None:
+    fake_bot_api.push_message("Who summond?", chat_id=USER, user_id=USER)
+    fake_bot_api.push_edited_message(USER, 1, "Who summoned?")
+    first, edit = await bot.get_updates(timeout=0)
+    assert edit.edited_message is not None and edit.message is None
+    assert (edit.edited_message.message_id, edit.edited_message.text) == (1, "Who summoned?")
+    assert edit.edited_message.edit_date is not None
+    with pytest.raises(ValueError, match="no user message 9"):
+        fake_bot_api.push_edited_message(USER, 9, "x")
+
+
+async def test_inline_queries_and_their_answers(bot: Bot) -> None:
+    with pytest.raises(ValueError, match="inline mode is off"):
+        FakeBotApi().push_inline_query("x", user_id=USER)
+    with FakeBotApi(supports_inline_queries=True) as fake:
+        async with Bot(fake.token, base_url=fake.base_url) as inline_bot:
+            assert (await inline_bot.get_me()).supports_inline_queries
+            fake.push_inline_query("a quote", user_id=USER)
+            [update] = await inline_bot.get_updates(timeout=0)
+            query = update.inline_query
+            assert query is not None and query.query == "a quote" and query.from_user.id == USER
+            article = InlineQueryResultArticle(
+                "1", "A title", InputTextMessageContent("<b>Sent</b> text", parse_mode="HTML"))
+            assert await query.answer([article], is_personal=True)
+            with pytest.raises(BadRequest, match="(?i)query is too old"):  # answered already
+                await query.answer([article])
+    [answer] = fake.inline_answers()
+    assert answer["results"][0]["text"] == "Sent text"
+    assert answer["results"][0]["entities"] == [{"type": "bold", "offset": 0, "length": 4}]

@@ -5,6 +5,7 @@ import html
 import re
 
 import pytest
+from pydantic import BaseModel
 
 from citebot.bot import parse, render
 from citebot.bot.access import Allowlist, RateLimit
@@ -191,3 +192,55 @@ async def test_rate_limit_warns_once_then_drops_and_refills() -> None:
     assert await limit.check(1) == "ok"
     decisions = [await limit.check(1) for _ in range(3)]
     assert "warn" in decisions  # warned again after being let through
+
+
+# -- sources and the short answer ------------------------------------------------------------
+
+
+class Short(BaseModel):
+    """The short answer's shape as the core will give it (Answer.short)."""
+
+    text: str
+    n: int
+    start: int
+    end: int
+
+
+class ShortAnswer(Answer):
+    short: Short | None = None
+
+
+def test_citation_names_its_article_and_links_to_it() -> None:
+    untitled = Citation(n=1, source="a.txt", title=None, start=0, end=4, text="Text",
+                        score=0.5, opening="As Russia’s <war> goes on…",
+                        url="https://example.org/a#:~:text=Text")
+    block = render.citation_block(untitled)
+    assert plain(block).splitlines() == [
+        "[1] “As Russia’s <war> goes on…” (a.txt)", "Text", "Open in context"]
+    assert '<a href="https://example.org/a#:~:text=Text">' in block
+    dated = citation(2, "Words.").model_copy(update={"outlet": "The Times",
+                                                      "published": "2025-04-09"})
+    assert plain(render.citation_block(dated)).startswith(
+        "[2] A title — The Times, 2025-04-09 (doc2.txt)")
+
+
+def test_short_answer_is_bold_above_the_sentences_when_present() -> None:
+    c = citation(1, "Ma Shengkun was summoned by the ministry.")
+    answer = ShortAnswer(question="Who was summoned?", answer=f"{c.text} [1]", citations=[c],
+                         found=True, short=Short(text="Ma Shengkun", n=1, start=0, end=11))
+    [message] = render.answer_messages(answer)
+    assert message.startswith("<b>Ma Shengkun</b> [1]\n\n" + c.text)
+    without = ShortAnswer(**{**answer.model_dump(exclude={"short"}), "citations": [c]})
+    assert render.answer_messages(without)[0].startswith(c.text)
+
+
+def test_verdict_card_has_the_verdict_sentence_and_source() -> None:
+    match = Match(source="a.txt", title="Title & more", start=0, end=9, text="It <is> so.",
+                  similarity=1.0, speaker="Lin Jian")
+    verdict = Verdict(quote="It is so", verdict="verified", matches=[match])
+    title, description, text = render.verdict_card(verdict)
+    assert title == "✅ Verified. These words are in the archive."
+    assert description == "It <is> so.\nTitle & more (a.txt)"  # plain text, not HTML
+    assert plain(text).startswith("✅ Verified.") and "Said by: Lin Jian" in plain(text)
+    empty = Verdict(quote="Nothing <here>", verdict="not_found")
+    assert render.verdict_card(empty)[1] == "Nothing <here>"

@@ -64,7 +64,7 @@ async def test_webhook_mode_checks_the_secret_token(
     async with running(build_application(settings, corpus_bot), settings):
         webhook = fake_bot_api.webhook
         assert (webhook["url"], webhook["secret_token"]) == (HOOK, SECRET)
-        assert webhook["allowed_updates"] == ["message"]
+        assert webhook["allowed_updates"] == ["message", "edited_message", "inline_query"]
         async with httpx.AsyncClient(timeout=10) as client:
             wrong = await client.post(url, json=update(1, "/help"),
                                       headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})

@@ -1,4 +1,5 @@
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -6,6 +7,7 @@ from citebot.index.ask.answer import NOT_FOUND
 from citebot.index.errors import InvalidInput
 from citebot.index.models import Answer, Turn
 from citebot.index.service import Citebot
+from citebot.index.text.language import OTHER_LANGUAGE
 from tests.conftest import CORPUS
 
 QUESTIONS = [
@@ -133,3 +135,40 @@ def test_names_the_passages_mention_still_answer(
 ) -> None:
     answer = corpus_bot.ask(question)
     assert answer.found and needle in answer.answer.lower()
+
+
+def test_citations_and_matches_say_which_article_they_are_from(corpus_bot: Citebot) -> None:
+    cited = corpus_bot.ask("Who summoned the Chinese ambassador?").citations
+    by_source = {c.source: c for c in cited}
+    titled = by_source["001_7bffb0ae13b85e22.txt"]
+    assert titled.opening is None and titled.label == (
+        "Zelenskyy accuses Chinese nationals of working in Russian drone factories, raising "
+        "new diplomatic tensions (001_7bffb0ae13b85e22.txt)")
+    untitled = by_source["000_86393d9dbeceabfc.txt"]
+    assert untitled.title is None and untitled.label == (
+        "“As Russia’s invasion of Ukraine grinds on, a troubling new…” (000_86393d9dbeceabfc.txt)")
+    verdict = corpus_bot.verify("The Chinese side has never provided lethal weapons to any "
+                                "party in the conflict")
+    assert verdict.matches[0].label.startswith("“As Russia’s invasion")
+    assert verdict.matches[0].model_dump()["label"] == verdict.matches[0].label  # in the JSON
+
+
+def test_outlet_date_and_link_when_the_document_has_them(
+    make_bot: Callable[..., Citebot]
+) -> None:
+    bot = make_bot()
+    bot.add_document("w.txt", "Wombats dig burrows at night. Quokkas smile.", title="Wombats",
+                     outlet="The Marsupial Times", published="2025-04-09",
+                     url="https://example.org/wombats")
+    c = bot.ask("When do wombats dig burrows?").citations[0]
+    assert c.label == "Wombats — The Marsupial Times, 2025-04-09 (w.txt)"
+    assert c.url == "https://example.org/wombats#:~:text=Wombats%20dig%20burrows%20at%20night."
+
+
+@pytest.mark.parametrize("question", ["¿Qué dijo China sobre Rusia?", "Кто вызвал посла?"])
+def test_a_question_in_another_language_is_told_the_archive_is_english(
+    corpus_bot: Citebot, question: str
+) -> None:
+    answer = corpus_bot.ask(question)
+    assert not answer.found and answer.citations == []
+    assert answer.answer == OTHER_LANGUAGE and "archive is in English" in answer.answer

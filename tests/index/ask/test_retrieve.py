@@ -8,8 +8,8 @@ import pytest
 
 from citebot.index.service import Citebot
 from citebot.index.settings import RetrievalMode
-from citebot.index.store.chroma import chunk_id
-from citebot.index.store.lexical import STALE_CHECK_SECONDS
+from citebot.index.store.ids import chunk_id
+from citebot.index.store.lexical import SYNC_SECONDS
 from tests.conftest import CORPUS
 
 
@@ -81,15 +81,15 @@ def test_lexical_index_follows_add_update_delete(
     assert top_texts(bot, "wombat Wilma", "lexical", 1) == ["The wombat Wilma lives in Tasmania."]
     # persisted next to the Chroma store: a new process loads it instead of rebuilding
     again = make_bot()
-    assert (again.settings.lexical_dir / again.settings.collection / "ids.json").exists()
+    assert (again.settings.lexical_dir / again.settings.collection / "bm25.npz").exists()
     assert top_texts(again, "wombat Wilma", "hybrid", 1) == ["The wombat Wilma lives in Tasmania."]
     bot.delete_document("notes/a.txt")
     assert bot.lexical.search("wombat", 5) == []
     # the other instance never cites it (results are checked against committed versions)...
     wombat = "The wombat Wilma lives in Tasmania."
     assert wombat not in top_texts(again, "wombat Wilma", "hybrid", 3)
-    # ...and its index notices the count change once the staleness check is due
-    time.sleep(STALE_CHECK_SECONDS)
+    # ...and its index applies the logged deletion once its next sync is due
+    time.sleep(SYNC_SECONDS)
     assert again.lexical.search("wombat", 5) == []
 
 

@@ -197,3 +197,46 @@ def test_a_store_built_at_one_precision_refuses_the_other(
         Citebot(settings, embedder=embedder).store  # noqa: B018
     answer = Citebot(settings, embedder=int8_embedder).ask("Who summoned the Chinese ambassador?")
     assert answer.found and "summoned" in answer.citations[0].text
+
+
+# -- the tokenizer ------------------------------------------------------------------------
+
+TOKENIZER_TEXTS = [*TEXTS, "Ukraine’s “serious concerns” — naïve café, 中文, 🎉 and\ttabs  ",
+                   "", "word " * 400]
+
+
+def test_the_tokenizer_is_the_one_transformers_builds(embedder: Embedder) -> None:
+    # read with the `tokenizers` library (no transformers, hence no torch, on the ONNX
+    # path): the same ids, masks, offsets and counts as transformers' AutoTokenizer
+    from transformers import AutoTokenizer
+
+    reference = AutoTokenizer.from_pretrained(default_model())
+    expected = reference(TOKENIZER_TEXTS, padding=True, truncation=True, max_length=256,
+                         return_offsets_mapping=True, return_tensors="np")
+    with embedder._lock:
+        got = embedder._encode(TOKENIZER_TEXTS)
+    for key in ("input_ids", "attention_mask", "token_type_ids"):
+        assert np.array_equal(got[key], expected[key]), key
+    assert got["input_ids"].shape == (len(TOKENIZER_TEXTS), 256)  # cut at what the model reads
+    for row, offsets in enumerate(expected["offset_mapping"]):
+        assert got["offset_mapping"][row] == [tuple(o) for o in offsets]
+    counts = [len(ids) for ids in reference(TOKENIZER_TEXTS, add_special_tokens=False)["input_ids"]]
+    assert embedder.count_tokens(TOKENIZER_TEXTS) == counts and counts[-1] == 400  # not cut
+
+
+def test_a_model_folder_without_tokenizer_json_gets_the_same_tokens(
+    embedder: Embedder, tmp_path: Path
+) -> None:
+    source = Path(default_model())
+    for name in ("vocab.txt", "tokenizer_config.json", "special_tokens_map.json",
+                 "config.json", "sentence_bert_config.json"):
+        (tmp_path / name).write_bytes((source / name).read_bytes())
+    assert not (tmp_path / "tokenizer.json").exists()
+    vocabulary_only = Embedder(str(tmp_path))
+    with embedder._lock:
+        expected = embedder._encode(TOKENIZER_TEXTS)
+    with vocabulary_only._lock:
+        got = vocabulary_only._encode(TOKENIZER_TEXTS)
+    for key in ("input_ids", "attention_mask", "token_type_ids", "offset_mapping"):
+        assert np.array_equal(np.asarray(got[key]), np.asarray(expected[key])), key
+    assert vocabulary_only.count_tokens(TOKENIZER_TEXTS) == embedder.count_tokens(TOKENIZER_TEXTS)

@@ -3,8 +3,15 @@ from pathlib import Path
 
 import pytest
 
-from citebot.index.errors import InvalidInput, UnreadableFile
-from citebot.index.ingest.loader import SourceFile, discover, headline, load
+from citebot.index.errors import EmptyCorpus, InvalidInput, UnreadableFile
+from citebot.index.ingest.loader import (
+    SourceFile,
+    discover,
+    headline,
+    load,
+    opening,
+    unsupported,
+)
 from tests.conftest import CORPUS
 
 # SHA-256 of ../shared/corpus/*.txt, so the check holds in a clone with no shared/ beside it
@@ -73,3 +80,39 @@ def test_unreadable_files_are_named(tmp_path: Path, data: bytes, message: str) -
 
 def test_headline_needs_a_body() -> None:
     assert headline("Only one line") is None
+
+
+@pytest.mark.parametrize("text", ["", "  \n\t\r\n"])
+def test_an_empty_file_is_refused_by_name(tmp_path: Path, text: str) -> None:
+    (tmp_path / "empty.txt").write_text(text)
+    with pytest.raises(EmptyCorpus, match=r"^empty.txt is empty \(or only white space\)"):
+        load(SourceFile(tmp_path, tmp_path / "empty.txt"))
+
+
+def test_unsupported_lists_other_types_but_not_metadata_or_hidden_files(tmp_path: Path) -> None:
+    for name in ("a.txt", "a.txt.meta.json", "b.docx", "sub/c.RTF", "sub/d.md", "noext",
+                 ".DS_Store", ".git/HEAD", ".hidden.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert unsupported([tmp_path]) == [tmp_path / "b.docx", tmp_path / "noext",
+                                       tmp_path / "sub" / "c.RTF"]
+    assert [f.source for f in discover([tmp_path])] == ["a.txt", "sub/d.md"]
+    assert unsupported([tmp_path / "b.docx"]) == []  # a file given by name is read or refused
+
+
+def test_opening_is_the_first_words_after_boilerplate() -> None:
+    text = (CORPUS / "002_c8a84d8b66c5ac54.txt").read_text(encoding="utf-8")
+    assert opening(text) == "Ukrainian President Volodymyr Zelensky has made a striking claim that…"
+    assert opening("---\ntitle: x\n---\nShort line.\nMore.") == "Short line."
+    assert opening("One, two, three, four, five, six, seven, eight, nine, ten, eleven") == (
+        "One, two, three, four, five, six, seven, eight, nine, ten…")  # no comma before "…"
+    assert opening(" \n\n") is None
+
+
+def test_the_sample_sidecar_names_only_what_the_article_states() -> None:
+    metas = {f.source: load(f).meta for f in discover([CORPUS])}
+    assert all(m.url is None and m.outlet is None and m.published is None
+               for m in metas.values())  # no article states its address, outlet or date
+    assert (CORPUS / "001_7bffb0ae13b85e22.txt.meta.json").is_file()
+    assert metas["001_7bffb0ae13b85e22.txt"].title == headline(
+        (CORPUS / "001_7bffb0ae13b85e22.txt").read_text(encoding="utf-8"))

@@ -1,3 +1,5 @@
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -6,8 +8,13 @@ import pytest
 
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import EmptyCorpus
-from citebot.index.models import Chunk
+from citebot.index.ingest import pipeline
+from citebot.index.ingest.loader import SourceFile
+from citebot.index.models import Chunk, Document
 from citebot.index.service import Citebot
+from citebot.index.settings import default_model
+from citebot.settings import Settings
+from tests.conftest import CORPUS
 
 
 def test_reingest_is_idempotent(make_bot: Callable[..., Citebot], corpus_copy: Path) -> None:
@@ -43,7 +50,7 @@ def test_changed_file_replaces_its_chunks_and_prune_removes(
     assert pruned.removed == 1
     assert "000_86393d9dbeceabfc.txt" not in bot.store.hashes()
     assert not bot.store._chunks.get(where={"source": "000_86393d9dbeceabfc.txt"})["ids"]
-    assert not bot.store._sentences.get(where={"source": "000_86393d9dbeceabfc.txt"})["ids"]
+    assert not bot.store._sentvecs.get(where={"source": "000_86393d9dbeceabfc.txt"})["ids"]
 
 
 def test_non_utf8_file_is_skipped_and_named(
@@ -67,10 +74,12 @@ def test_empty_corpus_is_a_clear_error(make_bot: Callable[..., Citebot], tmp_pat
 class FailingEmbedder(Embedder):
     """The real model, failing on the document whose text contains a marker."""
 
-    def embed_chunks(self, chunks: list[Chunk]) -> tuple[np.ndarray, list[np.ndarray]]:
+    def embed_chunks(
+        self, chunks: list[Chunk], done: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
         if any("EXPLODE" in c.text for c in chunks):
             raise RuntimeError("simulated failure while embedding")
-        return super().embed_chunks(chunks)
+        return super().embed_chunks(chunks, done)
 
 
 def test_failure_midway_leaves_no_half_document(
@@ -106,3 +115,50 @@ def test_two_folders_with_the_same_file_name_keep_the_first_and_say_so(
         "folder so the names differ"
     ]
     assert bot.document("x.txt").text.startswith("Apples")
+
+
+def test_progress_moves_with_each_model_call_and_ends_at_the_documents(tmp_path: Path) -> None:
+    # one group of ~24 chunks embedded 4 at a time: the count moves before the group is
+    # stored (a 256-chunk group is ~70 BBC articles)
+    small_batches = Embedder(default_model(), batch_size=4)
+    bot = Citebot(Settings(data_dir=tmp_path / "data", corpus_dir=CORPUS),
+                  embedder=small_batches)
+    totals: list[int] = []
+    ticks: list[int] = []
+
+    def progress(total: int) -> Callable[[int], None]:
+        totals.append(total)
+        return ticks.append
+
+    report = bot.ingest(progress=progress)
+    assert totals == [5] and 16 < report.chunks < 256
+    assert sum(ticks) == 5 and len(ticks) >= 4 and all(t > 0 for t in ticks)
+    assert bot.ingest(progress=progress).unchanged == 5 and totals == [5]  # nothing to show
+
+
+def test_unchanged_files_are_skipped_by_stamp_without_being_read(
+    make_bot: Callable[..., Citebot], corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = make_bot(corpus_dir=corpus_copy)
+    bot.ingest()
+    read: list[str] = []
+    real = pipeline.load
+
+    def spy(file: SourceFile) -> Document:
+        read.append(file.source)
+        return real(file)
+
+    monkeypatch.setattr(pipeline, "load", spy)
+    assert bot.ingest().unchanged == 5 and read == []  # nothing read, nothing hashed
+    touched = corpus_copy / "002_c8a84d8b66c5ac54.txt"
+    os.utime(touched, ns=(time.time_ns(), time.time_ns()))  # same text, newer time
+    again = bot.ingest()
+    assert (again.unchanged, again.updated, read) == (5, 0, [touched.name])  # hashed once
+    read.clear()
+    assert bot.ingest().unchanged == 5 and read == []  # its new stamp was recorded
+    sidecar = corpus_copy / "003_c2cc60b2651c84c4.txt.meta.json"
+    sidecar.write_text('{"title": "A sidecar title"}')
+    relabelled = bot.ingest()
+    assert (relabelled.updated, relabelled.chunks) == (1, 0)  # no new version, nothing embedded
+    assert read == ["003_c2cc60b2651c84c4.txt"]
+    assert bot.document("003_c2cc60b2651c84c4.txt").meta.title == "A sidecar title"

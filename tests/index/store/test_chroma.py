@@ -15,17 +15,23 @@ from citebot.index.store.chroma import _BATCH, Store, connect
 from citebot.settings import Settings
 
 
-def test_all_chunks_pages_past_one_chroma_call(tmp_path: Path) -> None:
+def test_committed_chunks_pages_past_one_chroma_call(tmp_path: Path) -> None:
     store = Store(connect(Settings(data_dir=tmp_path)), "paging", "test vectors")
     n = _BATCH + 250
     rng = np.random.default_rng(0)
+    store._docs.add(ids=["doc"], documents=["text"], embeddings=[[1.0]],
+                    metadatas=[{"source": "doc", "hash": "h" * 64}])
     for start in range(0, n, _BATCH):
-        ids = [f"doc@h#{i}" for i in range(start, min(n, start + _BATCH))]
+        ids = [f"doc@{'h' * 16}#{i}" for i in range(start, min(n, start + _BATCH))]
         store._chunks.add(ids=ids, documents=[f"text {i}" for i in ids],
-                         embeddings=rng.random((len(ids), 4)).tolist())
-    ids, texts = store.all_chunks()
+                          embeddings=rng.random((len(ids), 4)).tolist(),
+                          metadatas=[{"source": "doc", "doc_hash": "h" * 64}] * len(ids))
+    pages = list(store.committed_chunks())
+    assert len(pages) == 2  # two Chroma calls, each within its per-call limit
+    ids = [i for page, _ in pages for i in page]
+    texts = [t for _, page in pages for t in page]
     assert len(ids) == n == len(set(ids))
-    assert texts[ids.index("doc@h#5100")] == "text doc@h#5100"
+    assert texts[ids.index(f"doc@{'h' * 16}#5100")] == f"text doc@{'h' * 16}#5100"
 
 
 class _FailingUpsert:
@@ -108,6 +114,16 @@ def test_a_store_refuses_embeddings_of_another_kind(tmp_path: Path) -> None:
     assert Store(client, "kinds2", "all-MiniLM-L6-v2 int8").count() == 0  # another collection
 
 
+def test_a_store_of_an_earlier_layout_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    client = connect(Settings(data_dir=tmp_path))
+    store = Store(client, "old", "model fp32")
+    store._docs.add(ids=["a.txt"], documents=["text"], embeddings=[[1.0]],
+                    metadatas=[{"source": "a.txt", "hash": "h", "chars": 4, "chunks": 0}])
+    store._docs.modify(metadata={"citebot:embedding": "model fp32"})  # layout 1 had no mark
+    with pytest.raises(StoreMismatch, match="earlier citebot .layout 1.*ingest again"):
+        Store(client, "old", "model fp32")
+
+
 def test_a_replaced_document_keeps_none_of_the_old_metadata(
     make_bot: Callable[..., Citebot]
 ) -> None:
@@ -119,3 +135,60 @@ def test_a_replaced_document_keeps_none_of_the_old_metadata(
     assert (meta.title, meta.url, meta.published) == (None, None, None)
     cited = bot.ask("What did the council say about delta epsilon?").citations
     assert cited and {c.title for c in cited} == {meta.title}  # answers and records agree
+
+
+class _Killed(Exception):
+    """The process dies here."""
+
+
+class _DiesAt:
+    """A collection whose writes count down a shared budget; the last one kills the write."""
+
+    def __init__(self, inner: Any, budget: list[int]) -> None:
+        self.inner, self.budget = inner, budget
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self.inner, name)
+        if name not in ("add", "upsert", "delete"):
+            return attr
+
+        def write(**kwargs: Any) -> Any:
+            self.budget[0] -= 1
+            if self.budget[0] < 0:
+                raise _Killed(name)
+            return attr(**kwargs)
+
+        return write
+
+
+WRITE_STEPS = 6  # a replacement: chunks, sentence vectors, change record, commit, old x2
+
+
+@pytest.mark.parametrize("step", range(WRITE_STEPS))
+def test_a_write_killed_at_any_step_leaves_one_whole_version_after_a_restart(
+    make_bot: Callable[..., Citebot], step: int
+) -> None:
+    bot = make_bot()
+    old = bot.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
+    bot.close()
+    dying = make_bot()
+    budget = [step]
+    store = dying.store
+    store._chunks = _DiesAt(store._chunks, budget)
+    store._vectors._collection = store._chunks
+    store._sentvecs = _DiesAt(store._sentvecs, budget)
+    store._docs = _DiesAt(store._docs, budget)
+    store.changes._records = _DiesAt(store.changes._records, budget)
+    with pytest.raises(_Killed):
+        dying.add_document("notes/a.txt", "The wombat Wilma lives in Tasmania. " * 2)
+        raise _Killed("after the last step")  # the step count above is the write's
+    restarted = make_bot()
+    restarted.clean_up()
+    committed = restarted.store.hashes()["notes/a.txt"]
+    assert set(_stored_versions(restarted)) == {("notes/a.txt", committed)}
+    kept = restarted.store._sentvecs.get(include=["metadatas"])["metadatas"]
+    assert {(m["source"], m["doc_hash"]) for m in kept} == {("notes/a.txt", committed)}
+    assert restarted.lexical.check() == []
+    text = restarted.document("notes/a.txt").text
+    found = restarted.lexical.search("quokka wombat", 5)
+    assert len(found) == 1 and ("quokka" in text) == (committed == old.hash)

@@ -1,4 +1,5 @@
-"""The one source-name rule (``check_source``) and the pattern the API's schema shows."""
+"""Input checks every entry point shares: valid Unicode, and the one source-name rule
+(``check_source``) with the pattern the API's schema shows."""
 
 import re
 import sys
@@ -7,7 +8,7 @@ import unicodedata
 import pytest
 
 from citebot.index.errors import InvalidInput
-from citebot.index.text.checks import FORMAT, SOURCE_PATTERN, check_source
+from citebot.index.text.checks import FORMAT, SOURCE_PATTERN, check_source, valid_unicode
 
 
 def test_the_pattern_excludes_exactly_unicodes_format_characters() -> None:
@@ -43,3 +44,13 @@ def test_paths_that_escape_or_are_not_names_are_refused(name: str) -> None:
     with pytest.raises(InvalidInput):
         check_source(name)
     assert len(name) > 512 or not re.fullmatch(SOURCE_PATTERN, name)
+
+
+def test_valid_text_passes_through_unchanged() -> None:
+    assert valid_unicode("Zelenskyy — “quoted” 😀", "question") == "Zelenskyy — “quoted” 😀"
+
+
+def test_a_lone_surrogate_is_refused_with_its_position() -> None:
+    with pytest.raises(InvalidInput, match=r"question holds an invalid character .*\\ud800, at "
+                                           r"position 3"):
+        valid_unicode("abc\ud800def", "question")

@@ -322,46 +322,6 @@ def test_quote_over_two_paragraphs_links_start_and_end(
     assert unquote(end) == "working on these drones."  # the end of the sentence quoted
 
 
-def test_claimreview_markup(corpus_bot: Citebot) -> None:
-    v = corpus_bot.verify(SIGNAL, speaker="Lin Jian")
-    review = to_claimreview(v)
-    assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
-    assert review["claimReviewed"] == SIGNAL
-    rating = review["reviewRating"]
-    assert rating["@type"] == "Rating" and rating["alternateName"] == "misattributed"
-    assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
-    claim = review["itemReviewed"]
-    assert claim["@type"] == "Claim"
-    assert claim["author"] == {"@type": "Person", "name": "Lin Jian"}
-    appearance = claim["appearance"][0]
-    assert appearance["@type"] == "CreativeWork"
-    assert appearance["text"] == v.matches[0].text
-    assert appearance["author"]["name"] == "Volodymyr Zelensky"
-    json.dumps(review)  # serialisable as it is
-
-
-def test_claimreview_of_not_found_has_no_appearance(corpus_bot: Citebot) -> None:
-    review = to_claimreview(corpus_bot.verify("The stock market rallied on Friday"))
-    assert review["reviewRating"]["alternateName"] == "not_found"
-    assert review["reviewRating"]["ratingValue"] == review["reviewRating"]["worstRating"]
-    assert "appearance" not in review["itemReviewed"]
-
-
-def test_claimreview_appearance_carries_the_url(make_bot: Callable[..., Citebot]) -> None:
-    bot = make_bot()
-    bot.add_document("a.txt", "Headline\n“We will win,” said Jane Doe.",
-                     url="https://example.com/a", title="Doe speaks")
-    review = to_claimreview(bot.verify("We will win"))
-    assert review["reviewRating"]["alternateName"] == "verified"
-    assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Jane Doe"}
-    appearance = review["itemReviewed"]["appearance"][0]
-    assert appearance["url"].startswith("https://example.com/a#:~:text=")
-    assert appearance["name"] == "Doe speaks"
-
-
-# -- bad input -------------------------------------------------------------------------------
-
-
 @pytest.mark.parametrize(("quote", "speaker", "message"), [
     ("", None, "empty"),
     ("   \n\t", None, "empty"),
@@ -395,15 +355,16 @@ def _cli(bot: Citebot, *argv: str) -> int:
 
 def test_cli_text_output(corpus_bot: Citebot, capsys: pytest.CaptureFixture[str]) -> None:
     assert _cli(corpus_bot, "Our military captured three Chinese citizens who fought in the "
-                "Russian army", "--speaker", "Zelensky") == 0
+                "Russian army", "--speaker", "Zelensky") == 4  # altered
     out = capsys.readouterr().out
     assert out.startswith("ALTERED:")
-    assert "] 003_c2cc60b2651c84c4.txt, characters" in out
+    assert ("] “As the war between Russia and Ukraine intensifies, Ukrainian President…” "
+            "(003_c2cc60b2651c84c4.txt), characters") in out  # untitled: its first words
     assert "said by Zelenskyy" in out and "changes: two → three" in out
 
 
 def test_cli_json_output(corpus_bot: Citebot, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _cli(corpus_bot, LIN_JIAN, "--speaker", "Zelensky", "--json") == 0
+    assert _cli(corpus_bot, LIN_JIAN, "--speaker", "Zelensky", "--json") == 5  # misattributed
     verdict = Verdict.model_validate_json(capsys.readouterr().out)
     assert verdict.verdict == "misattributed" and verdict.matches[0].speaker == "Lin Jian"
 

@@ -1,0 +1,44 @@
+"""``citebot ask``: one question, answered with verbatim citations.
+
+Examples:
+    citebot ask "Who summoned the Chinese ambassador?"
+    citebot ask "What did China say about weapons?" -k 8 --json
+"""
+
+import argparse
+from typing import TYPE_CHECKING
+
+from citebot.cli.shared import quoted, require_index
+from citebot.index.models import Answer
+
+if TYPE_CHECKING:
+    from citebot.index.service import Citebot
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("ask", help="answer a question with verbatim citations",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("question")
+    p.add_argument("-k", type=int, default=None, help="chunks to retrieve (CITEBOT_TOP_K)")
+    p.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    p.set_defaults(run=run)
+
+
+def run(bot: "Citebot", args: argparse.Namespace) -> int:
+    bot.check_question(args.question)  # a mistake in the input is named first
+    bot.check_top_k(args.k)
+    require_index(bot)
+    answer = bot.ask(args.question, top_k=args.k)
+    print(answer.model_dump_json(indent=2) if args.json else render(answer))
+    return 0
+
+
+def render(answer: Answer) -> str:
+    """The answer, then each citation: where it is, and its words."""
+    lines = [answer.answer]
+    if answer.citations:
+        lines.append("")
+    for c in answer.citations:
+        lines.append(f"[{c.n}] {c.label}, characters {c.start}-{c.end}, score {c.score:.2f}")
+        lines.append(f"    {quoted(c.text)}")
+    return "\n".join(lines)

@@ -1,0 +1,66 @@
+"""The change log: one Chroma record per committed write, so every process sees every write.
+
+Each write (a document added, replaced or deleted) adds a record holding its wall-clock time
+and its source, just before its commit. A process keeps the time of the last change it
+applied and reads only the records since then, less ``WINDOW`` seconds: a commit can land a
+little after its record, and replicas' clocks differ by up to a few seconds, so the
+sources logged in the window are checked again. Checking is idempotent (the reader looks up
+the source's committed version, whatever the record says), so order does not matter and a
+record of a write that never committed costs one look-up.
+
+Records older than ``RETAIN`` are pruned by writers; a process whose position is older than
+the pruned time rebuilds its caches from the store instead.
+"""
+
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+WINDOW = 30.0  # seconds: how late a record may become visible, clock skew included
+RETAIN = 7 * 24 * 3600.0  # seconds a record is kept
+_PRUNED = "citebot:pruned_before"
+
+
+@dataclass(frozen=True, order=True)
+class Change:
+    ts: float
+    source: str
+
+
+class ChangeLog:
+    """Over one Chroma collection, ``<name>_changes``."""
+
+    def __init__(self, collection: Any) -> None:
+        self._records = collection
+
+    def record(self, sources: Sequence[str]) -> None:
+        """Log that these sources' committed versions changed (call after the commit)."""
+        if not sources:
+            return
+        now = time.time()
+        self._records.add(
+            ids=[f"{time.time_ns():019d}-{uuid.uuid4().hex[:12]}" for _ in sources],
+            metadatas=[{"ts": now, "source": s} for s in sources],
+            embeddings=[[1.0]] * len(sources),
+        )
+
+    def since(self, ts: float) -> list[Change]:
+        """Every change stamped at ``ts - WINDOW`` or later, oldest first."""
+        got = self._records.get(where={"ts": {"$gte": ts - WINDOW}}, include=["metadatas"])
+        return sorted(Change(float(m["ts"]), str(m["source"])) for m in got["metadatas"])
+
+    def pruned_before(self) -> float:
+        """Changes stamped before this time may be gone (0: none was ever pruned)."""
+        return float((self._records.metadata or {}).get(_PRUNED, 0.0))
+
+    def prune(self, now: float | None = None) -> None:
+        """Drop records older than RETAIN, noting the time so late readers rebuild."""
+        cutoff = (now or time.time()) - RETAIN
+        old = self._records.get(where={"ts": {"$lt": cutoff}}, include=[], limit=5000)
+        if old["ids"]:
+            meta = {k: v for k, v in (self._records.metadata or {}).items()
+                    if not k.startswith("hnsw:")}
+            self._records.modify(metadata={**meta, _PRUNED: cutoff})
+            self._records.delete(ids=old["ids"])

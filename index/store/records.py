@@ -1,0 +1,84 @@
+"""What one document version becomes in Chroma, and how records read back into chunks."""
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from citebot.index.models import Chunk, Document, DocumentMeta, ScoredChunk
+from citebot.index.store.ids import chunk_id, parse_spans, spans_text
+from citebot.index.store.vectors import pack
+
+if TYPE_CHECKING:
+    from llama_index.core.schema import TextNode
+
+
+@dataclass(frozen=True)
+class Version:
+    """A document version with its chunks and their vectors, ready to store."""
+
+    doc: Document
+    chunks: Sequence[Chunk]
+    chunk_vecs: np.ndarray
+    sentence_vecs: Sequence[np.ndarray]  # per chunk, one row per sentence
+
+
+def nodes(v: Version) -> list["TextNode"]:
+    """The chunks as llama-index nodes (written through ``ChromaVectorStore``)."""
+    from llama_index.core.schema import TextNode  # only writes need llama-index
+
+    h = v.doc.meta.hash
+    now = time.time()
+    return [
+        TextNode(
+            id_=chunk_id(c.source, h, c.index),
+            text=c.text,
+            embedding=vec.tolist(),
+            start_char_idx=c.start,
+            end_char_idx=c.end,
+            metadata={
+                "source": c.source,
+                "doc_hash": h,
+                "chunk": c.index,
+                "title": v.doc.meta.title or "",
+                "sentences": spans_text(c.sentences),
+                "written_at": now,  # a leftover of a killed write is cleaned up after a while
+            },
+            excluded_embed_metadata_keys=["source", "doc_hash", "chunk", "sentences",
+                                          "written_at"],
+        )
+        for c, vec in zip(v.chunks, v.chunk_vecs)
+    ]
+
+
+def sentence_records(v: Version) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    """(ids, packed vectors, metadatas): one record per chunk holding its sentences' vectors."""
+    h = v.doc.meta.hash
+    now = time.time()
+    ids = [chunk_id(c.source, h, c.index) for c in v.chunks]
+    packed = [pack(vecs) for vecs in v.sentence_vecs]
+    metas: list[dict[str, Any]] = [
+        {"source": c.source, "doc_hash": h, "written_at": now} for c in v.chunks
+    ]
+    return ids, packed, metas
+
+
+def doc_record(v: Version) -> dict[str, Any]:
+    """The document's metadata record: every field, None included, because Chroma's upsert
+    merges metadata and only a None removes a key (a replaced article would otherwise keep
+    its predecessor's title or URL)."""
+    return v.doc.meta.model_copy(update={"chunks": len(v.chunks)}).model_dump()
+
+
+def meta(m: dict[str, Any]) -> DocumentMeta:
+    return DocumentMeta.model_validate(m)
+
+
+def scored(m: dict[str, Any], text: str, score: float) -> ScoredChunk:
+    spans = parse_spans(str(m["sentences"]))
+    chunk = Chunk(source=str(m["source"]), index=int(m["chunk"]), start=spans[0].start,
+                  end=spans[-1].end, text=text, sentences=spans)
+    return ScoredChunk(chunk=chunk, title=str(m["title"]) or None, score=score,
+                       doc_hash=str(m["doc_hash"]))

@@ -1,0 +1,78 @@
+"""Incremental BM25: bm25s's scores, exact after adds and removals, saved and loaded whole."""
+
+import random
+
+import bm25s
+import numpy as np
+import pytest
+
+from citebot.index.store.bm25 import Bm25
+
+DOCS = {
+    "a": "the quick brown fox jumps over the lazy dog".split(),
+    "b": "a quick brown dog outpaces a quick fox".split(),
+    "c": "lazy afternoons by the river bank".split(),
+    "d": "the fox and the hound".split(),
+}
+
+
+def _scores(bm: Bm25, query: list[str]) -> dict[str, float]:
+    values, _ = bm.scores(query)
+    return {i: float(values[r]) for r, i in enumerate(bm.ids) if i is not None}
+
+
+def test_scores_are_bm25s_lucene_scores() -> None:
+    bm = Bm25()
+    for id_, tokens in DOCS.items():
+        bm.add(id_, tokens)
+    ref = bm25s.BM25()  # lucene variant, k1=1.5, b=0.75: what citebot used before
+    ref.index([DOCS[i] for i in DOCS], show_progress=False)
+    for query in (["quick", "fox"], ["lazy"], ["hound", "river", "dog"]):
+        ids = ref.get_tokens_ids(query)
+        expected = ref.get_scores(ids)
+        got = _scores(bm, query)
+        assert [got[i] for i in DOCS] == pytest.approx(expected.tolist(), rel=1e-5)
+
+
+def test_removals_and_compaction_keep_scores_exact() -> None:
+    rng = random.Random(3)
+    vocab = [f"w{i}" for i in range(40)]
+    live: dict[str, list[str]] = {}
+    bm = Bm25()
+    for _ in range(3000):  # enough removals to compact several times
+        id_ = f"d{rng.randrange(1200)}"
+        if id_ in live and rng.random() < 0.5:
+            bm.remove(id_)
+            del live[id_]
+        else:
+            live[id_] = rng.choices(vocab, k=rng.randint(1, 15))
+            bm.add(id_, live[id_])
+    fresh = Bm25()
+    for id_, tokens in live.items():
+        fresh.add(id_, tokens)
+    assert len(bm.ids) < 3000  # compacted at least once
+    for query in (["w1", "w2"], ["w39"], vocab[:10]):
+        assert _scores(bm, query) == pytest.approx(_scores(fresh, query), rel=1e-12)
+        assert bm.scores(query)[1] == pytest.approx(fresh.scores(query)[1])
+    assert bm.idf("w5") == pytest.approx(fresh.idf("w5"))
+
+
+def test_state_round_trip_keeps_every_score_and_later_writes() -> None:
+    bm = Bm25()
+    for id_, tokens in DOCS.items():
+        bm.add(id_, tokens)
+    bm.remove("c")
+    state = {k: np.array(v) for k, v in bm.state().items()}
+    loaded = Bm25.from_state(state)
+    assert _scores(loaded, ["fox", "lazy"]) == _scores(bm, ["fox", "lazy"])
+    for index in (bm, loaded):
+        index.add("e", ["lazy", "river"])
+        index.remove("a")
+    assert _scores(loaded, ["fox", "lazy", "river"]) == pytest.approx(
+        _scores(bm, ["fox", "lazy", "river"]))
+
+
+def test_an_empty_index_scores_nothing() -> None:
+    values, ceiling = Bm25().scores(["anything"])
+    assert len(values) == 0 and ceiling == 1.0
+    assert Bm25.from_state(Bm25().state()).scores(["x"])[0].shape == (0,)
