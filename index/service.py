@@ -30,7 +30,7 @@ from citebot.index.models import (
 from citebot.index.settings import CoreSettings, RetrievalMode
 from citebot.index.store.chroma import Store, connect
 from citebot.index.store.lexical import LexicalIndex
-from citebot.index.store.lock import hold
+from citebot.index.store.lock import Lease, hold
 from citebot.index.store.outage import Outages
 from citebot.index.text.checks import check_source, valid_unicode
 from citebot.index.text.entities import EntityCache
@@ -71,13 +71,14 @@ class Citebot:
         )
         self._client = client
         self._write_lock = threading.Lock()  # one writer at a time keeps versions simple
+        self._lease: Lease | None = None  # the data folder's lock, while this one uses it
         self._outages = Outages(f"{settings.chroma_host}:{settings.chroma_port}")
 
     def claim_data_folder(self) -> None:
         """Lock the embedded store's data folder for this process (DataFolderBusy if another
         process has it); nothing to do with a Chroma server, which serves many processes."""
         if self._client is None and not self.settings.chroma_host:
-            hold(self.settings.data_dir)
+            self._lease = hold(self.settings.data_dir)
 
     @cached_property
     def store(self) -> Store:
@@ -110,6 +111,7 @@ class Citebot:
         if "lexical" in self.__dict__:
             self.lexical.save()
 
+    @_reaching_store
     def clean_up(self) -> int:
         """Remove chunks a killed write left behind (``Store.clean_leftovers``); returns how
         many. On a Chroma server another process may be mid-write, so only leftovers older

@@ -4,25 +4,38 @@ Two processes with an embedded Chroma store on one folder do not see each other'
 the second one's searches miss, then fail ("Error finding id"). ``hold`` takes an
 exclusive ``flock`` on ``citebot.lock`` in the folder, without waiting; the kernel drops it
 when the process ends, however it ends (SIGKILL included), so nothing is left stuck.
-Within one process every ``Citebot`` on the folder shares the lock: Chroma shares one
-client per path inside a process, which is safe.
+Within one process every ``Citebot`` on the folder shares the lock (Chroma shares one
+client per path inside a process, which is safe); it is released once none refers to it.
 """
 
 import fcntl
 import os
+import weakref
 from pathlib import Path
 
 from citebot.index.errors import DataFolderBusy
 
 LOCK_NAME = "citebot.lock"
-_held: dict[Path, int] = {}  # folder -> the open descriptor holding its lock
 
 
-def hold(folder: Path) -> None:
-    """Lock ``folder`` for this process until it exits; DataFolderBusy if another has it."""
+class Lease:
+    """This process's lock on one folder; released when the last holder drops it (a test
+    session opens hundreds of stores: their descriptors must not pile up)."""
+
+    def __init__(self, fd: int) -> None:
+        self._finalizer = weakref.finalize(self, os.close, fd)  # closing the fd unlocks
+
+
+_held: "weakref.WeakValueDictionary[Path, Lease]" = weakref.WeakValueDictionary()
+
+
+def hold(folder: Path) -> Lease:
+    """Lock ``folder`` for this process while the returned lease is referenced (the
+    ``Citebot`` keeps it); DataFolderBusy if another process holds it."""
     folder = folder.resolve()
-    if folder in _held:
-        return
+    lease = _held.get(folder)
+    if lease is not None:
+        return lease
     folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -33,7 +46,8 @@ def hold(folder: Path) -> None:
         raise DataFolderBusy(busy_message(folder, holder)) from None
     os.ftruncate(fd, 0)
     os.write(fd, f"{os.getpid()}\n".encode())  # for the message another process shows
-    _held[folder] = fd
+    lease = _held[folder] = Lease(fd)
+    return lease
 
 
 def busy_message(folder: Path, holder: str) -> str:

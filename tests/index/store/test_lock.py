@@ -16,7 +16,7 @@ HOLDER = """
 import sys, time
 from pathlib import Path
 from citebot.index.store.lock import hold
-hold(Path(sys.argv[1]))
+lease = hold(Path(sys.argv[1]))  # held while referenced
 print("held", flush=True)
 time.sleep(600)
 """
@@ -30,8 +30,17 @@ def holder(folder: Path) -> subprocess.Popen[str]:
 
 
 def test_one_process_may_hold_its_folder_twice(tmp_path: Path) -> None:
-    hold(tmp_path / "data")
-    hold(tmp_path / "data")  # a second Citebot in the same process shares the lock
+    first = hold(tmp_path / "data")
+    assert hold(tmp_path / "data") is first  # a second Citebot in the same process shares it
+
+
+def test_the_lock_is_released_when_no_one_holds_the_lease(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    lease = hold(folder)
+    del lease  # every Citebot on the folder is gone
+    proc = holder(folder)  # another process can take it now
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
 
 
 def test_another_process_is_refused_until_the_holder_is_killed(tmp_path: Path) -> None:
@@ -45,4 +54,4 @@ def test_another_process_is_refused_until_the_holder_is_killed(tmp_path: Path) -
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-    hold(folder)  # the kernel released the lock with the process
+    assert hold(folder)  # the kernel released the lock with the process
