@@ -27,8 +27,8 @@ COMMANDS = {
     "chat": ("citebot.cli.chat", "ask questions one after another, with follow-ups"),
     "verify": ("citebot.cli.verify", "check a quote: verified, unattributed, altered, "
                                      "misattributed or not found"),
-    "eval": ("citebot.cli.evaluate", "measure retrieval quality (nDCG@10, recall@10, MRR@10, "
-                                     "hit@3)"),
+    "eval": ("citebot.cli.evaluate", "measure retrieval (nDCG@10, recall@10, MRR@10, hit@3) "
+                                     "or answer quality"),
     "serve": ("citebot.cli.serve", "run the HTTP API and web page (uvicorn)"),
     "telegram": ("citebot.cli.telegram", "run the Telegram bot (long polling or webhook)"),
 }

@@ -17,7 +17,7 @@ from citebot.index.ask.words import terms
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import InvalidInput
 from citebot.index.ingest.loader import make_document, read
-from citebot.index.ingest.pipeline import Ingestor, Progress
+from citebot.index.ingest.pipeline import Ingestor, Progress, written_ids
 from citebot.index.models import (
     Answer,
     Document,
@@ -137,7 +137,8 @@ class Citebot:
             report = ingestor.ingest_paths(
                 paths or [self.settings.corpus_dir], prune=prune, progress=progress
             )
-            self.entities.add(self.store, self.lexical.catch_up())  # so questions never wait
+            self.lexical.catch_up()
+            self.entities.add(self.store, ingestor.written)  # so questions never wait
             return report
 
     @_reaching_store
@@ -159,7 +160,8 @@ class Citebot:
         versions = ingestor.prepare(doc)  # chunking and embedding: other writes go on
         with self._write_lock:  # held only to store it and update the lexical index
             self.store.write(versions)
-            self.entities.add(self.store, self.lexical.catch_up())  # so questions never wait
+            self.lexical.catch_up()
+            self.entities.add(self.store, written_ids(versions))  # so questions never wait
         return self.store.metas([source])[source]
 
     @_reaching_store
@@ -173,11 +175,13 @@ class Citebot:
             docs = list(docs)
             fresh = [d for d in docs if known.get(d.meta.source) != d.meta.hash]
             tick = progress(len(fresh)) if progress and fresh else None
-            chunks = Ingestor(self.settings, self.embedder, self.store).write(fresh, tick)
+            ingestor = Ingestor(self.settings, self.embedder, self.store)
+            chunks = ingestor.write(fresh, tick)
             gone = set(known) - {d.meta.source for d in docs}
             for source in gone:
                 self.store.delete(source)
-            self.entities.add(self.store, self.lexical.catch_up())
+            self.lexical.catch_up()
+            self.entities.add(self.store, ingestor.written)
             return chunks
 
     @_reaching_store

@@ -20,6 +20,7 @@ from citebot.index.models import (
 )
 from citebot.index.settings import CoreSettings
 from citebot.index.store.chroma import Store
+from citebot.index.store.ids import chunk_id
 from citebot.index.store.records import Version
 
 Progress = Callable[[int], None]
@@ -51,6 +52,7 @@ class Ingestor:
         self.settings = settings
         self.embedder = embedder
         self.store = store
+        self.written: list[str] = []  # ids of the chunks this ingestor stored
 
     def ingest_paths(
         self,
@@ -169,8 +171,14 @@ class Ingestor:
         shown = _Shown(tick, len(group), sum(len(p) for _, p in group))
         versions = self._embed(group, shown.embedded)
         self.store.write(versions)
+        self.written += written_ids(versions)
         shown.stored()
         return shown.chunks
+
+
+def written_ids(versions: Sequence[Version]) -> list[str]:
+    """The chunk ids of stored versions (caches derived from chunks fill themselves from them)."""
+    return [chunk_id(c.source, v.doc.meta.hash, c.index) for v in versions for c in v.chunks]
 
 
 class _Files:

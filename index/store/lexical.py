@@ -75,23 +75,18 @@ class LexicalIndex:
         self._by_source: dict[str, list[str]] = {}  # source -> its indexed chunk ids
         self._position = 0.0  # change-log time applied up to
         self._synced = 0.0
-        self._added: list[str] = []  # chunk ids indexed since catch_up began
         self._saved = time.monotonic()
         self._dirty = False
 
     # -- keeping up with the store ----------------------------------------------------
 
-    def catch_up(self) -> list[str]:
+    def catch_up(self) -> None:
         """Apply every change logged so far now (after this process wrote: its own writes
-        are in the log too), rather than at the next sync. Returns the ids of the chunks
-        it indexed (other caches of this process fill themselves from them)."""
+        are in the log too), rather than at the next sync."""
         with self._lock:
             self._index()
             self._synced = time.monotonic()
-            self._added = []
             self._sync()
-            added, self._added = self._added, []
-            return added
 
     def _index(self) -> Bm25:
         """The index, opened on first use and synced with the change log."""
@@ -136,7 +131,6 @@ class LexicalIndex:
         assert self._bm is not None
         for id_, tokens in zip(ids, tokenize(texts) if texts else []):
             self._bm.add(id_, tokens)
-            self._added.append(id_)
             self._by_source.setdefault(parse_chunk_id(id_)[0], []).append(id_)
 
     # -- opening, rebuilding and saving -------------------------------------------------

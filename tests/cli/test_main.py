@@ -40,8 +40,10 @@ def test_ingest_then_ask(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     readable = capsys.readouterr().out
     for c in answer["citations"]:  # the article by title, or by its first words
         assert f"[{c['n']}] {c['label']}, characters {c['start']}-" in readable
-    assert ("“As Russia’s invasion of Ukraine grinds on, a troubling new…” "
-            "(000_86393d9dbeceabfc.txt)") in readable
+    untitled = "What did the Chinese foreign ministry spokesman say about lethal weapons?"
+    assert main(["ask", untitled]) == 0  # an article with no title
+    assert ("[1] “As Russia’s invasion of Ukraine grinds on, a troubling new…” "
+            "(000_86393d9dbeceabfc.txt)") in capsys.readouterr().out
 
     # the asked-for number first, marked with the citation that holds it
     assert main(["ask", "How many Chinese citizens are fighting for Russia?"]) == 0

@@ -144,7 +144,9 @@ def test_citations_and_matches_say_which_article_they_are_from(corpus_bot: Citeb
     assert titled.opening is None and titled.label == (
         "Zelenskyy accuses Chinese nationals of working in Russian drone factories, raising "
         "new diplomatic tensions (001_7bffb0ae13b85e22.txt)")
-    untitled = by_source["000_86393d9dbeceabfc.txt"]
+    untitled = corpus_bot.ask(
+        "What did the Chinese foreign ministry spokesman say about lethal weapons?").citations[0]
+    assert untitled.source == "000_86393d9dbeceabfc.txt"
     assert untitled.title is None and untitled.label == (
         "“As Russia’s invasion of Ukraine grinds on, a troubling new…” (000_86393d9dbeceabfc.txt)")
     verdict = corpus_bot.verify("The Chinese side has never provided lethal weapons to any "
