@@ -54,9 +54,13 @@ def run(bot: "Citebot", args: argparse.Namespace) -> int:
     if interactive:
         print("Ask a question about the archive; /help lists the commands, Ctrl-D leaves.",
               file=sys.stderr)
-    for line in _terminal(bot) if interactive else sys.stdin:
-        if not chat.handle(line.strip()):
-            break
+    try:
+        for line in _terminal(bot) if interactive else sys.stdin:
+            if not chat.handle(line.strip()):
+                break
+    except KeyboardInterrupt:  # Ctrl-C while an answer is worked out: leave quietly
+        print(file=sys.stderr)
+        return 130
     return 0
 
 
