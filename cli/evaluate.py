@@ -83,7 +83,7 @@ def _squad(bot: Citebot, args: argparse.Namespace, data_dir: Path) -> str:
     articles = squad.load(path)  # fails fast, before minutes of embedding
     kept, _ = squad.split(articles, args.holdout)
     ebot = eval_bot(bot, data_dir, path.with_name(f"{path.name}-holdout{args.holdout}"))
-    squad.ingest(ebot, [a.document for a in kept], progress=_bar("Embedding", "article"))
+    ebot.ingest_documents([a.document for a in kept], progress=_bar("Embedding", "article"))
     rates = squad.evaluate(ebot, articles, holdout=args.holdout, limit=args.limit,
                            progress=_bar("Evaluating", "question")).rates()
     if args.json:

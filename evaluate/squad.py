@@ -90,12 +90,6 @@ def spread(items: Sequence[Question], limit: int | None) -> list[Question]:
     return [items[i * len(items) // limit] for i in range(limit)]
 
 
-def ingest(bot: Citebot, docs: Sequence[Document],
-           progress: Callable[[int], Progress] | None = None) -> int:
-    """Bring the archive up to date with ``docs`` (one bulk write)."""
-    return bot.ingest_documents(docs, progress=progress)
-
-
 @dataclass
 class Tally:
     """Per-question outcomes, summed into the rates ``Result.rates`` reports."""

@@ -334,11 +334,8 @@ class Store:
         """The ids and texts of the chunks of the given (source -> hash) versions."""
         ids: list[str] = []
         texts: list[str] = []
-        sources = list(versions)
-        for i in range(0, len(sources), _BATCH):
-            got = self._chunks.get(where={"source": {"$in": sources[i : i + _BATCH]}},
-                                   include=["metadatas", "documents"])
-            for id_, m, t in zip(got["ids"], got["metadatas"], got["documents"]):
+        for page in _of_sources(self._chunks, list(versions), ["metadatas", "documents"]):
+            for id_, m, t in zip(*page):
                 if versions.get(str(m["source"])) == m["doc_hash"]:
                     ids.append(id_)
                     texts.append(t)
@@ -352,14 +349,19 @@ class Store:
                                include=["distances"])
 
 
-def _versions_of(collection: Any, sources: list[str]) -> list[tuple[str, dict[str, Any]]]:
-    """(id, metadata) of every record of the given sources."""
-    out: list[tuple[str, dict[str, Any]]] = []
+def _of_sources(collection: Any, sources: list[str],
+                include: list[str]) -> Iterator[list[list[Any]]]:
+    """Every record of the given sources as [ids, *included], one call per _BATCH sources."""
     for i in range(0, len(sources), _BATCH):
         got = collection.get(where={"source": {"$in": sources[i : i + _BATCH]}},
-                             include=["metadatas"])
-        out.extend(zip(got["ids"], got["metadatas"]))
-    return out
+                             include=include)
+        yield [got["ids"], *(got[k] for k in include)]
+
+
+def _versions_of(collection: Any, sources: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """(id, metadata) of every record of the given sources."""
+    return [(i, m) for ids, metas in _of_sources(collection, sources, ["metadatas"])
+            for i, m in zip(ids, metas)]
 
 
 def _page_lists(collection: Any, include: list[str]) -> Iterator[list[list[Any]]]:
