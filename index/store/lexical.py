@@ -84,7 +84,8 @@ class LexicalIndex:
         """Apply every change logged so far now (after this process wrote: its own writes
         are in the log too), rather than at the next sync."""
         with self._lock:
-            self._index()
+            if self._bm is None:
+                self._open()
             self._synced = time.monotonic()
             self._sync()
 
