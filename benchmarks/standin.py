@@ -16,7 +16,7 @@ import random
 import re
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -54,8 +54,11 @@ class StandInEmbedder:
         self.seconds += time.perf_counter() - started
         return out
 
-    def embed_chunks(self, chunks: Sequence[Chunk]) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Chunk vectors, and for each chunk one vector per sentence (rows in order)."""
+    def embed_chunks(
+        self, chunks: Sequence[Chunk], done: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Chunk vectors, and for each chunk one vector per sentence (rows in order);
+        ``done`` hears the count, as from the real embedder."""
         started = time.perf_counter()
         chunk_vecs, sentence_vecs = [], []
         for c in chunks:
@@ -64,6 +67,8 @@ class StandInEmbedder:
             chunk_vecs.append(_unit(np.sum(sums, axis=0)))
             sentence_vecs.append(np.stack([_unit(s) for s in sums])[: len(c.sentences)])
         self.seconds += time.perf_counter() - started
+        if done is not None and chunks:
+            done(len(chunks))
         if not chunks:
             return np.zeros((0, DIM), np.float32), []
         return np.stack(chunk_vecs), sentence_vecs

@@ -38,7 +38,7 @@ from telegram.ext import (
     filters,
 )
 
-from citebot.bot import handlers, render
+from citebot.bot import chat, handlers, render
 from citebot.bot.access import Allowlist, RateLimit
 from citebot.index.errors import CitebotError
 from citebot.index.service import Citebot
@@ -83,7 +83,7 @@ def build_application(settings: Settings, citebot: Citebot) -> Application:
         allowlist=Allowlist(settings.telegram_allowed_ids),
         rate_limit=RateLimit(settings.telegram_rate_per_minute),
     )
-    addressed = filters.UpdateType.MESSAGES & filters.TEXT & handlers.ADDRESSED
+    addressed = filters.UpdateType.MESSAGES & filters.TEXT & chat.ADDRESSED
     app.add_handler(MessageHandler(addressed, handlers.gate), group=-1)
     app.add_handlers(
         [

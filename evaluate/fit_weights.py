@@ -25,8 +25,8 @@ from citebot.index.ask import weights
 from citebot.index.ask.candidates import Candidate, candidates
 from citebot.index.ask.compose import cited
 from citebot.index.ask.kinds import asked
-from citebot.index.ask.words import terms
 from citebot.index.service import Citebot
+from citebot.index.text.tokens import terms
 from citebot.settings import get_settings
 
 

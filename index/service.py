@@ -13,7 +13,6 @@ from citebot.index.ask.compose import compose
 from citebot.index.ask.followup import about_whom, resolve
 from citebot.index.ask.kinds import asked
 from citebot.index.ask.retrieve import Retriever
-from citebot.index.ask.words import terms
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import InvalidInput
 from citebot.index.ingest.loader import make_document, read
@@ -28,7 +27,8 @@ from citebot.index.models import (
     Verdict,
 )
 from citebot.index.settings import CoreSettings, RetrievalMode
-from citebot.index.store.chroma import Store, connect
+from citebot.index.store.chroma import Store
+from citebot.index.store.layout import connect
 from citebot.index.store.lexical import LexicalIndex
 from citebot.index.store.lock import Lease, hold
 from citebot.index.store.outage import Outages
@@ -36,6 +36,7 @@ from citebot.index.text.checks import check_source, valid_unicode
 from citebot.index.text.entities import EntityCache
 from citebot.index.text.language import OTHER_LANGUAGE, other_language
 from citebot.index.text.sentences import sentences
+from citebot.index.text.tokens import terms
 from citebot.index.verify.anchors import identity
 from citebot.index.verify.verdicts import check_quote, verify_quote
 

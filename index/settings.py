@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from citebot.index.embed.onnx import Backend, Precision, check_precision
+
 RetrievalMode = Literal["dense", "lexical", "hybrid"]
 
 
@@ -35,8 +37,8 @@ class CoreSettings(BaseSettings):
     # Embedding and chunking
     embed_model: str = Field(default_factory=default_model)
     embed_batch_size: int = Field(32, ge=1, le=1024)
-    embed_backend: Literal["onnx", "torch"] = "onnx"
-    embed_precision: Literal["fp32", "int8"] = "fp32"  # int8: onnx only; rebuild the store
+    embed_backend: Backend = "onnx"
+    embed_precision: Precision = "fp32"  # int8: onnx only; rebuild the store
     chunk_tokens: int = Field(200, ge=32, le=254)  # the model reads 256 word pieces
     chunk_overlap_sentences: int = Field(1, ge=0, le=5)
 
@@ -54,11 +56,7 @@ class CoreSettings(BaseSettings):
     def _check_core(self) -> "CoreSettings":
         if self.top_k > self.max_top_k:
             raise ValueError(f"CITEBOT_TOP_K ({self.top_k}) exceeds CITEBOT_MAX_TOP_K")
-        if self.embed_precision != "fp32" and self.embed_backend != "onnx":
-            raise ValueError(
-                f"CITEBOT_EMBED_PRECISION={self.embed_precision} needs the onnx backend: set "
-                "CITEBOT_EMBED_BACKEND=onnx or CITEBOT_EMBED_PRECISION=fp32"
-            )
+        check_precision(self.embed_backend, self.embed_precision)
         return self
 
     @property

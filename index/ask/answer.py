@@ -8,9 +8,8 @@ import re
 from collections.abc import Sequence
 
 from citebot.index.ask.compose import NOT_FOUND
-from citebot.index.ask.words import STOP as _STOP
-from citebot.index.ask.words import terms
 from citebot.index.models import ScoredChunk
+from citebot.index.text.tokens import FUNCTION_WORDS, terms
 
 __all__ = ["NOT_FOUND", "named", "unmentioned"]
 
@@ -30,7 +29,7 @@ def named(question: str) -> list[str]:
         last = -2  # where the previous capitalised word of this clause was
         for i, word in enumerate(_NAMED.findall(clause)):
             word = re.sub(r"[’']s$", "", word)
-            if word.lower() in _STOP or re.match(r"i[’']", word, re.IGNORECASE):
+            if word.lower() in FUNCTION_WORDS or re.match(r"i[’']", word, re.IGNORECASE):
                 # small words ("who", "did", "I'd") name nothing; capitalised inside a
                 # clause, they mean the capitals are typography, not names
                 shouting |= i > 0 and word[0].isupper()

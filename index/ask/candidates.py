@@ -14,10 +14,10 @@ import numpy as np
 
 from citebot.index.ask import weights
 from citebot.index.ask.kinds import Kind, of_kind
-from citebot.index.ask.words import terms
 from citebot.index.models import ScoredChunk, Span
 from citebot.index.store.ids import chunk_id
 from citebot.index.text.entities import Entity, in_span
+from citebot.index.text.tokens import terms
 
 # Weights of the match score, which decides whether anything answers at all (see
 # ``compose``): the sentence's similarity to the question, its chunk's (the context), and

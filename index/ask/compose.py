@@ -5,8 +5,8 @@ import re
 from collections.abc import Sequence
 
 from citebot.index.ask.candidates import Candidate
-from citebot.index.ask.words import terms
 from citebot.index.models import Answer, Citation, Short
+from citebot.index.text.tokens import terms
 
 NOT_FOUND = "I found nothing in the corpus that answers this question."
 # One span when the best is this likely to hold the answer, else the next ones while they

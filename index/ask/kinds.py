@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from citebot.index.text.entities import Entity
+from citebot.index.text.words import Words
 
 _PEOPLE = frozenset({"PERSON", "ORG"})
 _PLACES = frozenset({"GPE", "LOC", "FAC"})
@@ -67,19 +68,15 @@ def asked(question: str) -> Kind | None:
     return None
 
 
-def _norm(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
-
-
 def of_kind(kind: Kind | None, entities: Sequence[Entity], text: str, offset: int,
             question: str) -> list[Entity]:
     """The entities of the asked kind in ``text`` (which starts at ``offset`` in the
     document) that the question does not name itself."""
     if kind is None:
         return []
-    asked_words = f" {_norm(question)} "
+    asked_words = Words.of(question).joined
     return [
         e for e in entities
         if e.label in kind.labels
-        and f" {_norm(text[e.start - offset : e.end - offset])} " not in asked_words
+        and Words.of(text[e.start - offset : e.end - offset]).joined not in asked_words
     ]

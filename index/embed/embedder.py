@@ -22,16 +22,14 @@ import threading
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from citebot.index import offline  # noqa: F401  (sets the offline switches before transformers loads)
 from citebot.index.embed import onnx
-from citebot.index.embed.onnx import INPUTS, Precision
+from citebot.index.embed.onnx import INPUTS, Backend, Precision
 from citebot.index.models import Chunk
-
-Backend = Literal["onnx", "torch"]
 
 
 class Embedder:
@@ -45,11 +43,7 @@ class Embedder:
         cache_dir: Path | None = None,
         threads: int | None = None,
     ) -> None:
-        if precision != "fp32" and backend != "onnx":
-            raise ValueError(
-                f"embedding precision {precision} needs the onnx backend; set "
-                "CITEBOT_EMBED_BACKEND=onnx or CITEBOT_EMBED_PRECISION=fp32"
-            )
+        onnx.check_precision(backend, precision)
         self.model_name = model
         self.batch_size = batch_size
         self.backend = backend

@@ -16,12 +16,22 @@ from pathlib import Path
 from typing import Any, Literal
 
 Precision = Literal["fp32", "int8"]
+Backend = Literal["onnx", "torch"]
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 # How each cached file is made; part of its cache key, so a changed recipe builds a new file.
 RECIPES: dict[Precision, str] = {
     "fp32": "torch.onnx.export opset 17",
     "int8": "quantize_dynamic QInt8 per-channel MatMul, FFN-out of layers 0 and 2 fp32 v2",
 }
+
+
+def check_precision(backend: Backend, precision: Precision) -> None:
+    """The one rule between the two settings: int8 weights exist only as an ONNX export."""
+    if precision != "fp32" and backend != "onnx":
+        raise ValueError(
+            f"CITEBOT_EMBED_PRECISION={precision} needs the onnx backend: set "
+            "CITEBOT_EMBED_BACKEND=onnx or CITEBOT_EMBED_PRECISION=fp32"
+        )
 
 
 def cached(model_dir: Path, cache_dir: Path, precision: Precision,

@@ -22,32 +22,15 @@ from typing import Any
 import numpy as np
 
 from citebot.index import offline  # noqa: F401
-from citebot.index.errors import DocumentNotFound, StoreMismatch
+from citebot.index.errors import DocumentNotFound
 from citebot.index.models import Document, DocumentMeta, ScoredChunk
-from citebot.index.settings import CoreSettings
 from citebot.index.store import records
-from citebot.index.store.changes import Change, ChangeLog
+from citebot.index.store.changes import ChangeLog
 from citebot.index.store.ids import chunk_id, parse_chunk_id
+from citebot.index.store.layout import check_layout
+from citebot.index.store.pages import BATCH, of_sources, page_lists, pages, versions_of
 from citebot.index.store.records import Version
 from citebot.index.store.vectors import unpack
-
-_BATCH = 5000  # Chroma refuses more than 5,461 items per call
-_EMBEDDING = "citebot:embedding"  # docs collection metadata: what produced the vectors
-_FORMAT = "citebot:format"  # docs collection metadata: the layout of the collections
-FORMAT = 3  # 2: sentence vectors per chunk, change log; 3: those vectors in metadata
-
-
-def connect(settings: CoreSettings) -> Any:
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_host:
-        return chromadb.HttpClient(
-            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-        )
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
 class Store:
@@ -63,7 +46,7 @@ class Store:
         self._sentvecs = make("sentvecs")
         self._docs = make("docs")
         self.changes = ChangeLog(make("changes"))
-        self._check_kind(name, embedding)
+        check_layout(self._docs, name, embedding)
 
     @cached_property
     def _vectors(self) -> Any:
@@ -72,31 +55,6 @@ class Store:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         return ChromaVectorStore(chroma_collection=self._chunks)
-
-    def _check_kind(self, name: str, embedding: str) -> None:
-        """Record which embeddings and layout the store holds; refuse to mix in others.
-        Vectors of another model, or of the same model at another precision, are compared
-        on the same scale without any error, and every score quietly shifts."""
-        meta = dict(self._docs.metadata or {})
-        want = {_EMBEDDING: embedding, _FORMAT: FORMAT}
-        if all(meta.get(k) == v for k, v in want.items()):
-            return
-        recorded = meta.get(_EMBEDDING)
-        if self.count() and recorded not in (None, embedding):
-            raise StoreMismatch(
-                f"the collection {name!r} holds {recorded} embeddings, but this run is "
-                f"configured for {embedding}: set CITEBOT_EMBED_MODEL / "
-                "CITEBOT_EMBED_PRECISION back, or ingest into another CITEBOT_COLLECTION "
-                "(or CITEBOT_DATA_DIR)"
-            )
-        if self.count() and meta.get(_FORMAT) != FORMAT:
-            raise StoreMismatch(
-                f"the collection {name!r} was stored by an earlier citebot (layout "
-                f"{meta.get(_FORMAT, 1)}, this one reads layout {FORMAT}): ingest again into "
-                "a new CITEBOT_DATA_DIR or CITEBOT_COLLECTION"
-            )
-        kept = {k: v for k, v in meta.items() if not k.startswith("hnsw:")}  # fixed at creation
-        self._docs.modify(metadata={**kept, **want})
 
     # -- documents ---------------------------------------------------------------------
 
@@ -111,18 +69,18 @@ class Store:
         return bool(self._docs.get(ids=[source], include=[])["ids"])
 
     def hashes(self) -> dict[str, str]:
-        return {i: str(m["hash"]) for i, m in _pages(self._docs, ["metadatas"])}
+        return {i: str(m["hash"]) for i, m in pages(self._docs, ["metadatas"])}
 
     def list_documents(self, offset: int = 0, limit: int | None = None) -> list[DocumentMeta]:
-        metas = sorted((records.meta(m) for _, m in _pages(self._docs, ["metadatas"])),
+        metas = sorted((records.meta(m) for _, m in pages(self._docs, ["metadatas"])),
                        key=lambda m: m.source)
         return metas[offset : None if limit is None else offset + limit]
 
     def metas(self, sources: Iterable[str]) -> dict[str, DocumentMeta]:
         ids = sorted(set(sources))
         out: dict[str, DocumentMeta] = {}
-        for i in range(0, len(ids), _BATCH):
-            got = self._docs.get(ids=ids[i : i + _BATCH], include=["metadatas"])
+        for i in range(0, len(ids), BATCH):
+            got = self._docs.get(ids=ids[i : i + BATCH], include=["metadatas"])
             out.update((i, records.meta(m)) for i, m in zip(got["ids"], got["metadatas"]))
         return out
 
@@ -164,29 +122,29 @@ class Store:
         # the new version go now, superseded versions once the new ones are committed
         leftover: list[str] = []
         old: list[str] = []
-        for id_, m in _versions_of(self._chunks, list(new_hash)):
+        for id_, m in versions_of(self._chunks, list(new_hash)):
             same = m["doc_hash"] == new_hash[str(m["source"])]
             (leftover if same else old).append(id_)
         self._delete_chunks(leftover)
         from llama_index.core.schema import BaseNode
 
         nodes = [node for v in versions for node in records.nodes(v)]
-        for i in range(0, len(nodes), _BATCH):
-            self._vectors.add(list[BaseNode](nodes[i : i + _BATCH]))
+        for i in range(0, len(nodes), BATCH):
+            self._vectors.add(list[BaseNode](nodes[i : i + BATCH]))
         ids: list[str] = []
         metas: list[dict[str, Any]] = []
         for v in versions:
             more_ids, more_metas = records.sentence_records(v)
             ids += more_ids
             metas += more_metas
-        for i in range(0, len(ids), _BATCH):  # a few large calls across documents
-            self._sentvecs.add(ids=ids[i : i + _BATCH], metadatas=metas[i : i + _BATCH],
-                               embeddings=[[1.0]] * len(ids[i : i + _BATCH]))
+        for i in range(0, len(ids), BATCH):  # a few large calls across documents
+            self._sentvecs.add(ids=ids[i : i + BATCH], metadatas=metas[i : i + BATCH],
+                               embeddings=[[1.0]] * len(ids[i : i + BATCH]))
         # logged just before the commit: a process killed right after committing has still
         # told the others (they re-check a logged source for WINDOW seconds)
         self.changes.record(list(new_hash))
-        for i in range(0, len(versions), _BATCH):
-            part = versions[i : i + _BATCH]
+        for i in range(0, len(versions), BATCH):
+            part = versions[i : i + BATCH]
             self._docs.upsert(ids=[v.doc.meta.source for v in part],
                               documents=[v.doc.text for v in part],
                               metadatas=[records.doc_record(v) for v in part],
@@ -224,22 +182,22 @@ class Store:
             s: m.hash for s, m in self.metas(sources).items()}
         removed = 0
         for collection in (self._chunks, self._sentvecs):  # a kill may fall between them
-            found = (_pages(collection, ["metadatas"]) if sources is None
-                     else iter(_versions_of(collection, sources)))
+            found = (pages(collection, ["metadatas"]) if sources is None
+                     else iter(versions_of(collection, sources)))
             stale = [i for i, m in found
                      if committed.get(str(m["source"])) != m["doc_hash"]
                      and float(m.get("written_at", 0.0)) <= now - older_than]
-            for i in range(0, len(stale), _BATCH):
-                collection.delete(ids=stale[i : i + _BATCH])
+            for i in range(0, len(stale), BATCH):
+                collection.delete(ids=stale[i : i + BATCH])
             removed = max(removed, len(stale))
         self.changes.prune(now)
         self.changes.mark_cleaned(now - older_than)  # younger writes: looked at next time
         return removed
 
     def _delete_chunks(self, ids: list[str]) -> None:
-        for i in range(0, len(ids), _BATCH):
-            self._chunks.delete(ids=ids[i : i + _BATCH])
-            self._sentvecs.delete(ids=ids[i : i + _BATCH])
+        for i in range(0, len(ids), BATCH):
+            self._chunks.delete(ids=ids[i : i + BATCH])
+            self._sentvecs.delete(ids=ids[i : i + BATCH])
 
     # -- reading for answers ---------------------------------------------------------
 
@@ -297,10 +255,6 @@ class Store:
             if source in metas and metas[source].hash[: len(h)] == h
         ]
 
-    def sources_of(self, ids: Sequence[str]) -> list[str]:
-        """The documents of the given chunk ids, in order of first appearance."""
-        return list(dict.fromkeys(parse_chunk_id(i)[0] for i in ids))
-
     def sentence_vectors(
         self, chunks: Sequence[ScoredChunk]
     ) -> dict[tuple[str, int, int], np.ndarray]:
@@ -319,13 +273,10 @@ class Store:
 
     # -- reading for caches (the lexical index) ---------------------------------------
 
-    def changes_since(self, ts: float) -> list[Change]:
-        return self.changes.since(ts)
-
     def committed_chunks(self) -> Iterator[tuple[list[str], list[str]]]:
         """Every committed chunk's id and text, a page at a time (memory stays bounded)."""
         committed = self.hashes()
-        for page in _page_lists(self._chunks, ["metadatas", "documents"]):
+        for page in page_lists(self._chunks, ["metadatas", "documents"]):
             keep = [(i, t) for i, m, t in zip(*page)
                     if committed.get(str(m["source"])) == m["doc_hash"]]
             yield [i for i, _ in keep], [t for _, t in keep]
@@ -334,7 +285,7 @@ class Store:
         """The ids and texts of the chunks of the given (source -> hash) versions."""
         ids: list[str] = []
         texts: list[str] = []
-        for page in _of_sources(self._chunks, list(versions), ["metadatas", "documents"]):
+        for page in of_sources(self._chunks, list(versions), ["metadatas", "documents"]):
             for id_, m, t in zip(*page):
                 if versions.get(str(m["source"])) == m["doc_hash"]:
                     ids.append(id_)
@@ -347,36 +298,3 @@ class Store:
         if self._chunks.count():
             self._chunks.query(query_embeddings=[vec.tolist()], n_results=1,
                                include=["distances"])
-
-
-def _of_sources(collection: Any, sources: list[str],
-                include: list[str]) -> Iterator[list[list[Any]]]:
-    """Every record of the given sources as [ids, *included], one call per _BATCH sources."""
-    for i in range(0, len(sources), _BATCH):
-        got = collection.get(where={"source": {"$in": sources[i : i + _BATCH]}},
-                             include=include)
-        yield [got["ids"], *(got[k] for k in include)]
-
-
-def _versions_of(collection: Any, sources: list[str]) -> list[tuple[str, dict[str, Any]]]:
-    """(id, metadata) of every record of the given sources."""
-    return [(i, m) for ids, metas in _of_sources(collection, sources, ["metadatas"])
-            for i, m in zip(ids, metas)]
-
-
-def _page_lists(collection: Any, include: list[str]) -> Iterator[list[list[Any]]]:
-    """Every record, a page at a time, as [ids, *included]: one call for all overflows
-    SQLite's variable limit, and a page keeps memory bounded."""
-    offset = 0
-    while True:
-        got = collection.get(include=include, limit=_BATCH, offset=offset)
-        yield [got["ids"], *(got[k] for k in include)]
-        offset += len(got["ids"])
-        if len(got["ids"]) < _BATCH:
-            return
-
-
-def _pages(collection: Any, include: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(id, metadata) of every record, paged."""
-    for page in _page_lists(collection, include):
-        yield from zip(page[0], page[1])

@@ -1,6 +1,8 @@
 """The ids that name what the store holds: a chunk's id names its document version, so a
 result can be checked against the committed version by its id alone."""
 
+from collections.abc import Iterable
+
 from citebot.index.models import Span
 
 
@@ -24,3 +26,8 @@ def parse_spans(text: str) -> tuple[Span, ...]:
     return tuple(
         Span(start=int(a), end=int(b)) for a, b in (p.split("-") for p in text.split(",") if p)
     )
+
+
+def sources_of(ids: Iterable[str]) -> list[str]:
+    """The documents of the given chunk ids, in order of first appearance."""
+    return list(dict.fromkeys(parse_chunk_id(i)[0] for i in ids))

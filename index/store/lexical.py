@@ -104,7 +104,7 @@ class LexicalIndex:
     def _sync(self) -> None:
         # every source logged in the window is checked again (a no-op once its version is
         # held): a record is written just before its commit, which may land a little later
-        changes = self.store.changes_since(self._position)
+        changes = self.store.changes.since(self._position)
         if changes:
             self._refresh({c.source for c in changes})
             self._position = max(self._position, changes[-1].ts)

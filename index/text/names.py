@@ -5,7 +5,8 @@ romanisation variants) that these few rules read directly.
 """
 
 import re
-import unicodedata
+
+from citebot.index.text.words import Words
 
 TITLES = frozenset(
     "president vice prime minister deputy secretary spokesman spokeswoman spokesperson "
@@ -33,9 +34,7 @@ def same_speaker(a: str, b: str) -> bool:
 def name_key(name: str) -> frozenset[str]:
     """A name's distinctive words: folded, possessive and titles dropped, and romanisation
     endings (-y, -yy, -iy, -i) cut so Zelensky, Zelenskyy and Zelenskiy agree."""
-    bare = unicodedata.normalize("NFKD", name.replace("’", "'"))
-    bare = "".join(ch for ch in bare if not unicodedata.combining(ch)).casefold()
-    words = (re.sub(r"'s$", "", w) for w in re.findall(r"[^\W_]+(?:'[^\W_]+)*", bare))
+    words = (re.sub(r"'s$", "", w) for w in Words.of(name).words)
     return frozenset(
         re.sub(r"(?:yy|iy|yi|ii|y|i)$", "", w) if len(w) >= 5 else w
         for w in words

@@ -22,6 +22,7 @@ from citebot.index.errors import InvalidInput
 from citebot.index.ingest.loader import lines
 from citebot.index.models import Document, Match, Verdict, VerdictKind
 from citebot.index.store.chroma import Store
+from citebot.index.store.ids import sources_of
 from citebot.index.store.lexical import LexicalIndex
 from citebot.index.text.checks import valid_unicode
 from citebot.index.text.names import same_speaker
@@ -106,7 +107,7 @@ def judge(quote: str, speaker: str | None, docs: Sequence[tuple[Document, Words]
 
 def _lexical_sources(quote: str, store: Store, lexical: LexicalIndex) -> list[str]:
     """Documents of the chunks BM25 ranks highest for the quote's words."""
-    return store.sources_of([i for i, _ in lexical.search(quote, LEXICAL_CHUNKS)])
+    return sources_of([i for i, _ in lexical.search(quote, LEXICAL_CHUNKS)])
 
 
 def _dense_sources(quote: str, store: Store, embedder: Embedder) -> list[str]:
@@ -114,7 +115,7 @@ def _dense_sources(quote: str, store: Store, embedder: Embedder) -> list[str]:
     not sentences: nothing else searches sentences by nearest neighbour, and an index entry
     per sentence cost most of the store's memory (benchmarks/verify.py: same verdicts)."""
     vec = embedder.embed_queries([quote])[0]
-    return store.sources_of([i for i, _ in store.nearest(vec, DENSE_CHUNKS)])
+    return sources_of([i for i, _ in store.nearest(vec, DENSE_CHUNKS)])
 
 
 def _read(store: Store, sources: list[str]) -> list[tuple[Document, Words]]:

@@ -287,45 +287,6 @@ async def test_long_sources_and_long_answers_are_split(
         assert len(entity_texts(holder, "blockquote")) == holder["text"].count("] Report")
 
 
-# -- groups ------------------------------------------------------------------------------
-
-
-async def test_group_answers_only_when_addressed(live: FakeBotApi) -> None:
-    # not for this bot: plain text, a command for another bot, a mention of someone else
-    live.push_message(Q_SUMMONED, chat_id=GROUP, user_id=USER, chat_type="supergroup")
-    live.push_message(f"/ask@other_bot {Q_SUMMONED}", chat_id=GROUP, user_id=USER,
-                      chat_type="supergroup")
-    live.push_message("@someone_else hi", chat_id=GROUP, user_id=USER, chat_type="supergroup",
-                      entities=mention("@someone_else hi", "someone_else"))
-    text = f"@citebot_test_bot {Q_SPOKESMAN}"
-    addressed = [
-        live.push_message(text, chat_id=GROUP, user_id=USER, chat_type="supergroup",
-                          entities=mention(text)),
-    ]
-    await live.wait_for_messages(GROUP, 1)
-    addressed.append(live.push_message(Q_WEAPONS, chat_id=GROUP, user_id=OTHER,
-                                       chat_type="supergroup", reply_to_bot=True))
-    await live.wait_for_messages(GROUP, 2)
-    addressed.append(live.push_message("/help@citebot_test_bot", chat_id=GROUP,
-                                       user_id=USER, chat_type="supergroup"))
-    addressed.append(live.push_message(f"/ask {Q_SUMMONED}", chat_id=GROUP, user_id=USER,
-                                       chat_type="supergroup"))
-    await live.wait_for_messages(GROUP, 4)
-    await settle(live, addressed[-1])
-
-    sent = live.sent_messages(GROUP)
-    assert len(sent) == 4
-    answered = [m["message"]["reply_to_message"]["message_id"] for m in sent]
-    questions = [m["message"]["reply_to_message"]["text"] for m in sent]
-    assert sorted(questions) == sorted(
-        [text, Q_WEAPONS, "/help@citebot_test_bot", f"/ask {Q_SUMMONED}"])
-    assert len(set(answered)) == 4
-    by_question = dict(zip(questions, sent))
-    assert "Lin Jian" in by_question[text]["text"]
-    assert "lethal weapons" in by_question[Q_WEAPONS]["text"]  # the group's history
-    assert by_question["/help@citebot_test_bot"]["text"] == shown(render.HELP)
-
-
 # -- access and limits ---------------------------------------------------------------------
 
 

@@ -12,13 +12,11 @@ from citebot.index.service import Citebot
 from citebot.index.text.language import OTHER_LANGUAGE
 from tests.bot.fake_bot_api import FakeBotApi
 from tests.bot.test_app import (
-    GROUP,
     LETHAL,
     OTHER,
     Q_SUMMONED,
     USER,
     entity_texts,
-    mention,
     serving,
     settle,
     shown,
@@ -38,29 +36,6 @@ def quoted(sent: dict[str, Any]) -> str:
     """The part of the user's message a sent reply quotes."""
     assert "quote_parse_mode" not in sent["params"]["reply_parameters"]  # plain text
     return str(sent["message"]["quote"]["text"])
-
-
-async def test_replies_quote_what_they_answer_without_link_previews(
-    live: FakeBotApi,
-) -> None:
-    asked = live.push_message(f"/ask {Q_SUMMONED}", chat_id=USER, user_id=USER)
-    [answer] = await live.wait_for_messages(USER, 1)
-    assert quoted(answer) == Q_SUMMONED  # the question, not the /ask before it
-    assert answer["params"]["link_preview_options"] == {"is_disabled": True}
-    typing = live.calls("sendChatAction")
-    assert typing and typing[0]["params"]["action"] == "typing"
-    assert typing[0]["time"] <= answer["time"]
-    await settle(live, asked)
-
-    live.push_message(f"/verify “{LETHAL}” — Lin Jian", chat_id=USER, user_id=USER)
-    verdict = (await live.wait_for_messages(USER, 2))[1]
-    assert quoted(verdict) == LETHAL and "Verified" in verdict["text"]
-
-    text = f"@citebot_test_bot {NATO}"
-    live.push_message(text, chat_id=GROUP, user_id=USER, chat_type="supergroup",
-                      entities=mention(text))
-    [in_group] = await live.wait_for_messages(GROUP, 1)
-    assert quoted(in_group) == NATO and in_group["message"]["reply_to_message"]["text"] == text
 
 
 async def test_an_edited_question_is_answered_again(live: FakeBotApi) -> None:

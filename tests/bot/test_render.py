@@ -1,13 +1,12 @@
 """The pure parts of the bot: message rendering and splitting, input parsing, access rules."""
 
 import asyncio
-import html
 import re
 
 import pytest
 from pydantic import BaseModel
 
-from citebot.bot import parse, render
+from citebot.bot import parse, render, split
 from citebot.bot.access import Allowlist, RateLimit
 from citebot.index.models import Answer, Citation, DocumentMeta, Match, Verdict
 from tests.bot.fake_bot_api import parse_html
@@ -23,43 +22,6 @@ def plain(html_text: str) -> str:
 def citation(n: int, text: str, title: str | None = "A title") -> Citation:
     return Citation(n=n, source=f"doc{n}.txt", title=title, start=0, end=len(text), text=text,
                     score=0.8)
-
-
-# -- splitting ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("limit", [40, 100, 4096])
-def test_split_text_fits_escapes_and_keeps_every_word(limit: int) -> None:
-    text = "\n\n".join(
-        " ".join(f"Sentence {p}.{s} says {NASTY}." for s in range(30)) for p in range(6)
-    )
-    pieces = render.split_text(text, limit)
-    assert all(len(piece) <= limit for piece in pieces)
-    assert (len(pieces) > 1) == (len(html.escape(text, quote=False)) > limit)
-    shown = [plain(piece) for piece in pieces]  # each piece is valid HTML on its own
-    assert " ".join(shown).split() == text.split()
-
-
-def test_split_text_cuts_paragraphs_then_sentences() -> None:
-    first, second = "One. Two & three.", "Four. Five."
-    assert render.split_text(f"{first}\n\n{second}", 24) == ["One. Two &amp; three.", second]
-    assert render.split_text("One. Two. Three.", 10) == ["One. Two.", "Three."]
-
-
-def test_split_text_never_halves_an_entity() -> None:
-    pieces = render.split_text("&" * 10, 7)  # no spaces: cut between characters
-    assert pieces == ["&amp;"] * 10  # two would be 10 characters of HTML
-
-
-def test_pack_keeps_blocks_whole() -> None:
-    blocks = [f"<b>[{n}]</b> <blockquote>{'x' * 30}</blockquote>" for n in range(10)]
-    messages = render.pack(blocks, limit=150)
-    assert all(len(m) <= 150 for m in messages)
-    assert "\n\n".join(messages) == "\n\n".join(blocks)
-    for m in messages:
-        plain(m)
-    with pytest.raises(ValueError, match="cannot fit"):
-        render.pack(["y" * 151], limit=150)
 
 
 # -- answers, verdicts, sources ------------------------------------------------------------
@@ -85,7 +47,7 @@ def test_long_answer_splits_between_citations() -> None:
     answer = Answer(question="q", answer=sentence * 80, citations=cites, found=True)
     messages = render.answer_messages(answer)
     assert len(messages) >= 3
-    assert all(len(m) <= render.MAX_MESSAGE for m in messages)
+    assert all(len(m) <= split.MAX_MESSAGE for m in messages)
     shown = [plain(m) for m in messages]
     for n in range(1, 11):
         holding = [s for s in shown if f"[{n}] A title (doc{n}.txt)" in s]
@@ -123,7 +85,7 @@ def test_sources_are_paged_and_split() -> None:
     metas = [DocumentMeta(source=f"{n:03}.txt", title="Title " + "word " * 60, hash="h",
                           chars=1000 + n, outlet="Outlet & Co") for n in range(120)]
     page = render.sources_messages(metas[:50], 1, total=120)
-    assert len(page) > 1 and all(len(m) <= render.MAX_MESSAGE for m in page)
+    assert len(page) > 1 and all(len(m) <= split.MAX_MESSAGE for m in page)
     shown = "\n".join(plain(m) for m in page)
     assert shown.startswith("120 documents (page 1 of 3)")
     assert [int(n) for n in re.findall(r"^(\d+)\. ", shown, re.M)] == list(range(1, 51))

@@ -4,7 +4,7 @@ import time
 from pathlib import Path
 
 from citebot.index.store.changes import RETAIN, WINDOW, ChangeLog
-from citebot.index.store.chroma import connect
+from citebot.index.store.layout import connect
 from citebot.settings import Settings
 
 

@@ -9,20 +9,21 @@ from typing import Any
 import numpy as np
 import pytest
 
-from citebot.index.errors import StoreMismatch
 from citebot.index.service import Citebot
-from citebot.index.store.chroma import _BATCH, Store, connect
+from citebot.index.store.chroma import Store
+from citebot.index.store.layout import connect
+from citebot.index.store.pages import BATCH
 from citebot.settings import Settings
 
 
 def test_committed_chunks_pages_past_one_chroma_call(tmp_path: Path) -> None:
     store = Store(connect(Settings(data_dir=tmp_path)), "paging", "test vectors")
-    n = _BATCH + 250
+    n = BATCH + 250
     rng = np.random.default_rng(0)
     store._docs.add(ids=["doc"], documents=["text"], embeddings=[[1.0]],
                     metadatas=[{"source": "doc", "hash": "h" * 64}])
-    for start in range(0, n, _BATCH):
-        ids = [f"doc@{'h' * 16}#{i}" for i in range(start, min(n, start + _BATCH))]
+    for start in range(0, n, BATCH):
+        ids = [f"doc@{'h' * 16}#{i}" for i in range(start, min(n, start + BATCH))]
         store._chunks.add(ids=ids, documents=[f"text {i}" for i in ids],
                           embeddings=rng.random((len(ids), 4)).tolist(),
                           metadatas=[{"source": "doc", "doc_hash": "h" * 64}] * len(ids))
@@ -98,30 +99,6 @@ def test_two_files_with_the_same_text_are_kept_apart(
     assert stored[(original.name, hashes[original.name])] == chunks[original.name]
     assert stored[(copy.name, bot.store.hashes()[copy.name])] == chunks[copy.name]
     assert len(stored) == 6  # one version per file
-
-
-def test_a_store_refuses_embeddings_of_another_kind(tmp_path: Path) -> None:
-    client = connect(Settings(data_dir=tmp_path))
-    store = Store(client, "kinds", "all-MiniLM-L6-v2 fp32")
-    Store(client, "kinds", "other-model fp32")  # still empty: it takes the new kind
-    store = Store(client, "kinds", "all-MiniLM-L6-v2 fp32")
-    store._docs.add(ids=["a.txt"], documents=["text"], embeddings=[[1.0]],
-                   metadatas=[{"source": "a.txt", "hash": "h", "chars": 4, "chunks": 0}])
-    assert Store(client, "kinds", "all-MiniLM-L6-v2 fp32").count() == 1
-    with pytest.raises(StoreMismatch, match="holds all-MiniLM-L6-v2 fp32 embeddings, but this "
-                                            "run is configured for all-MiniLM-L6-v2 int8"):
-        Store(client, "kinds", "all-MiniLM-L6-v2 int8")
-    assert Store(client, "kinds2", "all-MiniLM-L6-v2 int8").count() == 0  # another collection
-
-
-def test_a_store_of_an_earlier_layout_is_refused_with_what_to_do(tmp_path: Path) -> None:
-    client = connect(Settings(data_dir=tmp_path))
-    store = Store(client, "old", "model fp32")
-    store._docs.add(ids=["a.txt"], documents=["text"], embeddings=[[1.0]],
-                    metadatas=[{"source": "a.txt", "hash": "h", "chars": 4, "chunks": 0}])
-    store._docs.modify(metadata={"citebot:embedding": "model fp32"})  # layout 1 had no mark
-    with pytest.raises(StoreMismatch, match="earlier citebot .layout 1.*ingest again"):
-        Store(client, "old", "model fp32")
 
 
 def test_a_replaced_document_keeps_none_of_the_old_metadata(
