@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from citebot.index.store.pages import pages
+
 WINDOW = 30.0  # seconds: how late a record may become visible, clock skew included
 RETAIN = 7 * 24 * 3600.0  # seconds a record is kept
 _PRUNED = "citebot:pruned_before"
@@ -49,8 +51,8 @@ class ChangeLog:
 
     def since(self, ts: float) -> list[Change]:
         """Every change stamped at ``ts - WINDOW`` or later, oldest first."""
-        got = self._records.get(where={"ts": {"$gte": ts - WINDOW}}, include=["metadatas"])
-        return sorted(Change(float(m["ts"]), str(m["source"])) for m in got["metadatas"])
+        recent = pages(self._records, ["metadatas"], {"ts": {"$gte": ts - WINDOW}})
+        return sorted(Change(float(m["ts"]), str(m["source"])) for _, m in recent)
 
     def cleaned_until(self) -> float:
         """Writes logged before this time have had their leftovers removed (0: never)."""

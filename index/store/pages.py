@@ -8,12 +8,10 @@ BATCH = 5000  # Chroma refuses more than 5,461 items per call
 
 
 def of_sources(collection: Any, sources: list[str],
-                include: list[str]) -> Iterator[list[list[Any]]]:
-    """Every record of the given sources as [ids, *included], one call per BATCH sources."""
+               include: list[str]) -> Iterator[list[list[Any]]]:
+    """Every record of the given sources as [ids, *included], a page at a time."""
     for i in range(0, len(sources), BATCH):
-        got = collection.get(where={"source": {"$in": sources[i : i + BATCH]}},
-                             include=include)
-        yield [got["ids"], *(got[k] for k in include)]
+        yield from page_lists(collection, include, {"source": {"$in": sources[i : i + BATCH]}})
 
 
 def versions_of(collection: Any, sources: list[str]) -> list[tuple[str, dict[str, Any]]]:
@@ -22,19 +20,22 @@ def versions_of(collection: Any, sources: list[str]) -> list[tuple[str, dict[str
             for i, m in zip(ids, metas)]
 
 
-def page_lists(collection: Any, include: list[str]) -> Iterator[list[list[Any]]]:
-    """Every record, a page at a time, as [ids, *included]: one call for all overflows
-    SQLite's variable limit, and a page keeps memory bounded."""
+def page_lists(collection: Any, include: list[str],
+               where: dict[str, Any] | None = None) -> Iterator[list[list[Any]]]:
+    """Every record (matching ``where``), a page at a time, as [ids, *included]: one call
+    for more than ~32k records fails ("too many SQL variables"), and a page keeps memory
+    bounded."""
     offset = 0
     while True:
-        got = collection.get(include=include, limit=BATCH, offset=offset)
+        got = collection.get(where=where, include=include, limit=BATCH, offset=offset)
         yield [got["ids"], *(got[k] for k in include)]
         offset += len(got["ids"])
         if len(got["ids"]) < BATCH:
             return
 
 
-def pages(collection: Any, include: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(id, metadata) of every record, paged."""
-    for page in page_lists(collection, include):
+def pages(collection: Any, include: list[str],
+          where: dict[str, Any] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(id, metadata) of every record (matching ``where``), paged."""
+    for page in page_lists(collection, include, where):
         yield from zip(page[0], page[1])

@@ -33,3 +33,15 @@ def test_prune_drops_old_records_and_says_from_when(tmp_path: Path) -> None:
     assert [c.source for c in log.since(0.0)] == ["a.txt"] and log.pruned_before() == 0.0
     log.prune(now + RETAIN + 1)
     assert log.since(0.0) == [] and log.pruned_before() > now
+
+
+def test_more_changes_than_one_chroma_call_can_return(tmp_path: Path) -> None:
+    """40,000 changes since the last clean (a large ingest): one ``get`` for all of them
+    failed with "too many SQL variables"; the log reads them a page at a time."""
+    log = ChangeLog(connect(Settings(data_dir=tmp_path)).get_or_create_collection(
+        "big_changes", embedding_function=None))
+    for start in range(0, 40_000, 5_000):
+        log.record([f"s{i}" for i in range(start, start + 5_000)])
+    changes = log.since(0.0)
+    assert len(changes) == 40_000
+    assert {c.source for c in changes} == {f"s{i}" for i in range(40_000)}

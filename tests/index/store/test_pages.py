@@ -40,3 +40,14 @@ def test_records_of_some_sources(tmp_path: Path) -> None:
     [[ids, texts]] = list(of_sources(collection, ["s1"], ["documents"]))
     assert sorted(ids) == sorted(texts) == [f"r{i:06d}" for i in range(30) if i % 3 == 1]
     assert versions_of(collection, []) == []
+
+
+def test_records_of_one_source_past_one_call(tmp_path: Path) -> None:
+    client = connect(Settings(data_dir=tmp_path))
+    collection = client.get_or_create_collection("one", embedding_function=None)
+    n = 2 * BATCH + 7
+    for start in range(0, n, BATCH):
+        ids = [f"r{i:06d}" for i in range(start, min(n, start + BATCH))]
+        collection.add(ids=ids, embeddings=[[1.0]] * len(ids),
+                       metadatas=[{"source": "big"}] * len(ids))
+    assert len({i for i, _ in versions_of(collection, ["big"])}) == n
