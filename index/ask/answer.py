@@ -9,40 +9,10 @@ from collections.abc import Sequence
 
 from citebot.index.ask.compose import NOT_FOUND
 from citebot.index.models import ScoredChunk
-from citebot.index.text.tokens import FUNCTION_WORDS, terms
+from citebot.index.text.names import named
+from citebot.index.text.tokens import terms
 
-__all__ = ["NOT_FOUND", "named", "unmentioned"]
-
-
-_CLAUSE = re.compile(r"[.!?:;]\s+|^")
-_NAMED = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")  # no closing quote: 'in US'"
-
-
-def named(question: str) -> list[str]:
-    """What a question names: runs of capitalised words that do not start a sentence
-    ("Mali", "Xi Jinping", "NATO") and numbers ("2023"), possessives dropped. When small
-    words have capitals too ("WHO SENT TANKS?", "What Did He Say"), capitals say nothing:
-    numbers only."""
-    found: list[tuple[str, bool]] = []  # (words, is a number)
-    shouting = False
-    for clause in _CLAUSE.split(question):
-        last = -2  # where the previous capitalised word of this clause was
-        for i, word in enumerate(_NAMED.findall(clause)):
-            word = re.sub(r"[’']s$", "", word)
-            if word.lower() in FUNCTION_WORDS or re.match(r"i[’']", word, re.IGNORECASE):
-                # small words ("who", "did", "I'd") name nothing; capitalised inside a
-                # clause, they mean the capitals are typography, not names
-                shouting |= i > 0 and word[0].isupper()
-                continue
-            if any(ch.isdigit() for ch in word):
-                found.append((word, True))
-            elif i > 0 and word[0].isupper():
-                if last == i - 1:  # "Xi" then "Jinping": one name
-                    found[-1] = (f"{found[-1][0]} {word}", False)
-                else:
-                    found.append((word, False))
-                last = i
-    return list(dict.fromkeys(w for w, number in found if number or not shouting))
+__all__ = ["NOT_FOUND", "unmentioned"]
 
 
 def unmentioned(question: str, chunks: Sequence[ScoredChunk]) -> list[str]:

@@ -11,10 +11,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from citebot.index.ask.answer import named
 from citebot.index.models import ScoredChunk, Turn
 from citebot.index.store.ids import chunk_id
 from citebot.index.text.entities import Entity
+from citebot.index.text.names import full_names, named
 
 _DEPENDENT = re.compile(
     r"\b(he|him|his|she|her|hers|they|them|their|it|its|this|that|these|those|there|"
@@ -23,7 +23,6 @@ _DEPENDENT = re.compile(
 )
 _PERSONAL = re.compile(r"\b(he|him|his|she|her|hers)\b", re.IGNORECASE)
 # Two or more capitalised words in a row ("Lin Jian", "Ma Shengkun"), or one after a title.
-_NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:[’'][a-z]+)?\s){1,3}[A-Z][a-z]+\b")
 
 
 @dataclass(frozen=True)
@@ -40,10 +39,6 @@ def is_follow_up(question: str) -> bool:
     return bool(_DEPENDENT.search(question)) or len(question.split()) <= 3
 
 
-def names(text: str) -> list[str]:
-    return list(dict.fromkeys(m.group(0) for m in _NAME.finditer(text)))
-
-
 def contextualize(question: str, history: Sequence[Turn]) -> str:
     """The text to retrieve with: the question, plus context when it depends on earlier turns."""
     return resolve(question, history).query
@@ -53,14 +48,14 @@ def resolve(question: str, history: Sequence[Turn]) -> Context:
     if not history or not is_follow_up(question):
         return Context(question, question)
     last = history[-1]
-    context = " ".join([last.question, *names(last.answer)[:4]])
+    context = " ".join([last.question, *full_names(last.answer)[:4]])
     query = f"{question} ({context})"
     if not _PERSONAL.search(question):
         # "When did that happen?" after "… in the Donetsk region": what "that" is, is in
         # the earlier answer's names as much as in its question
         return Context(query, " ".join([query, *named(_unmarked(last.answer))[:4]]))
     # the earlier question's names first: "What did Zelensky say …?" is about Zelensky
-    people = tuple(dict.fromkeys([*named(last.question), *names(last.answer)]))
+    people = tuple(dict.fromkeys([*named(last.question), *full_names(last.answer)]))
     return Context(query, query, people)
 
 

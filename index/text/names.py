@@ -1,4 +1,5 @@
-"""Names: the words that make a person's or a body's name, and when two names are one.
+"""Names: what a question names, the full names a text holds, the words that make a
+person's or a body's name, and when two names are one.
 
 Hand-written: news copy names people with a handful of fixed patterns (titles, particles,
 romanisation variants) that these few rules read directly.
@@ -6,6 +7,7 @@ romanisation variants) that these few rules read directly.
 
 import re
 
+from citebot.index.text.tokens import FUNCTION_WORDS
 from citebot.index.text.words import Words
 
 TITLES = frozenset(
@@ -16,6 +18,7 @@ TITLES = frozenset(
 )
 CONNECTORS = frozenset({"of", "for", "de", "van", "von", "bin", "al", "da", "du", "del"})
 DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their"})
+_FULL_NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:[’'][a-z]+)?\s){1,3}[A-Z][a-z]+\b")
 # capitalised at a sentence's start, never a name
 NOT_NAMES = frozenset(
     "if it one this that these those but and when while as in on at for there here we i you "
@@ -44,3 +47,40 @@ def name_key(name: str) -> frozenset[str]:
 
 def join_name(words: tuple[str, ...]) -> str:
     return re.sub(r"[’']s$", "", " ".join(words))
+
+
+_CLAUSE = re.compile(r"[.!?:;]\s+|^")
+_NAMED = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")  # no closing quote: 'in US'"
+
+
+def named(question: str) -> list[str]:
+    """What a question names: runs of capitalised words that do not start a sentence
+    ("Mali", "Xi Jinping", "NATO") and numbers ("2023"), possessives dropped. When small
+    words have capitals too ("WHO SENT TANKS?", "What Did He Say"), capitals say nothing:
+    numbers only."""
+    found: list[tuple[str, bool]] = []  # (words, is a number)
+    shouting = False
+    for clause in _CLAUSE.split(question):
+        last = -2  # where the previous capitalised word of this clause was
+        for i, word in enumerate(_NAMED.findall(clause)):
+            word = re.sub(r"[’']s$", "", word)
+            if word.lower() in FUNCTION_WORDS or re.match(r"i[’']", word, re.IGNORECASE):
+                # small words ("who", "did", "I'd") name nothing; capitalised inside a
+                # clause, they mean the capitals are typography, not names
+                shouting |= i > 0 and word[0].isupper()
+                continue
+            if any(ch.isdigit() for ch in word):
+                found.append((word, True))
+            elif i > 0 and word[0].isupper():
+                if last == i - 1:  # "Xi" then "Jinping": one name
+                    found[-1] = (f"{found[-1][0]} {word}", False)
+                else:
+                    found.append((word, False))
+                last = i
+    return list(dict.fromkeys(w for w, number in found if number or not shouting))
+
+
+def full_names(text: str) -> list[str]:
+    """Runs of two to four capitalised words ("Volodymyr Zelensky", "Lin Jian"), in order of
+    first appearance: the people an earlier answer is about."""
+    return list(dict.fromkeys(m.group(0) for m in _FULL_NAME.finditer(text)))
