@@ -1,8 +1,10 @@
 """Subjects: who a speech verb's subject is (a name, a pronoun, a role or a body).
 
-Hand-written, because no offline library here parses attribution: news copy attributes
-quotes with a handful of fixed patterns (``X said``, ``said X``, ``Foreign Ministry spokesman
-Lin Jian said``), read directly from a simple token stream.
+Hand-written: news copy attributes quotes with a handful of fixed patterns (``X said``,
+``said X``, ``Foreign Ministry spokesman Lin Jian said``), read directly from a token stream
+of its own: unlike the matching tokenizer (``text.tokens``) and quote words (``text.words``)
+it keeps punctuation and line breaks, which end a name, and dotted or hyphenated names
+("U.S.", "Jean-Pierre") whole.
 """
 
 import re
