@@ -164,8 +164,8 @@ class Store:
             raise DocumentNotFound(f"no document {source!r} to delete")
         self.changes.record([source])
         self._docs.delete(ids=[source])  # uncommit first: its chunks vanish from answers
+        self._sentvecs.delete(where={"source": source})  # before the chunks: see _delete_chunks
         self._chunks.delete(where={"source": source})
-        self._sentvecs.delete(where={"source": source})
 
     def clean_leftovers(self, older_than: float) -> int:
         """Remove chunks of versions that were never committed (a write killed before its
@@ -173,31 +173,31 @@ class Store:
         ``older_than`` seconds ago (another process may be writing the newest ones now).
         Only the sources written since the last clean are looked at (every write logs its
         sources before it stores anything); the first clean of a store reads every record.
-        Returns the number of chunks removed."""
+        Only chunk records are read: a chunk's sentence vectors (its id, ~3 KB of packed
+        vectors in metadata) exist only while the chunk does (``_delete_chunks``), so the
+        chunks' leftovers name theirs. Returns the number of chunks removed."""
         now = time.time()
         since = self.changes.cleaned_until()
         sources = None if since <= self.changes.pruned_before() else sorted(
             {c.source for c in self.changes.since(since)})
         committed = self.hashes() if sources is None else {
             s: m.hash for s, m in self.metas(sources).items()}
-        removed = 0
-        for collection in (self._chunks, self._sentvecs):  # a kill may fall between them
-            found = (pages(collection, ["metadatas"]) if sources is None
-                     else iter(versions_of(collection, sources)))
-            stale = [i for i, m in found
-                     if committed.get(str(m["source"])) != m["doc_hash"]
-                     and float(m.get("written_at", 0.0)) <= now - older_than]
-            for i in range(0, len(stale), BATCH):
-                collection.delete(ids=stale[i : i + BATCH])
-            removed = max(removed, len(stale))
+        found = (pages(self._chunks, ["metadatas"]) if sources is None
+                 else iter(versions_of(self._chunks, sources)))
+        stale = [i for i, m in found
+                 if committed.get(str(m["source"])) != m["doc_hash"]
+                 and float(m.get("written_at", 0.0)) <= now - older_than]
+        self._delete_chunks(stale)
         self.changes.prune(now)
         self.changes.mark_cleaned(now - older_than)  # younger writes: looked at next time
-        return removed
+        return len(stale)
 
     def _delete_chunks(self, ids: list[str]) -> None:
+        """Sentence vectors first: a write adds them after their chunks, so with this order
+        a kill at any point leaves no sentence vectors without their chunk."""
         for i in range(0, len(ids), BATCH):
-            self._chunks.delete(ids=ids[i : i + BATCH])
             self._sentvecs.delete(ids=ids[i : i + BATCH])
+            self._chunks.delete(ids=ids[i : i + BATCH])
 
     # -- reading for answers ---------------------------------------------------------
 
