@@ -86,3 +86,32 @@ def test_on_a_terminal_a_bar_even_for_two_documents(tmp_path: Path, embedder: Em
     term.expect("2 added")
     assert term.finish() == 0
     assert "Ingesting: 100%" in term.output and "2/2" in term.output
+
+def test_a_second_ingest_of_the_corpus_folder_embeds_nothing(
+    data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CITEBOT_CORPUS_DIR", str(CORPUS))  # what `citebot ingest` reads
+    assert main(["ingest"]) == 0
+    assert "5 added" in capsys.readouterr().out
+    assert main(["ingest"]) == 0
+    assert "Nothing to embed: the index is up to date." in capsys.readouterr().out
+
+
+def test_ingest_of_an_empty_folder_says_what_to_do(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty").mkdir()
+    assert main(["ingest", str(tmp_path / "empty")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("citebot: no ") and str(tmp_path / "empty") in err, err
+
+
+def test_ingest_where_every_file_is_skipped_fails(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "blob.txt").write_bytes(b"\x00\x01binary")
+    assert main(["ingest", str(tmp_path / "bad")]) == 1
+    out, err = capsys.readouterr()
+    assert "blob.txt looks binary" in err and "nothing was ingested" in err
+    assert "0 added, 0 updated, 0 unchanged, 1 skipped" in out and "0 chunks embedded" in out

@@ -1,4 +1,4 @@
-"""``citebot eval --squad``: a SQuAD file as an archive, on a tiny file written for the test."""
+"""``evaluate/squad.py``: a SQuAD file as an archive, on a tiny file written for the test."""
 
 import json
 from pathlib import Path
@@ -90,16 +90,12 @@ def test_cli_eval_squad_on_a_tiny_file(make_bot, tmp_path: Path, capsys) -> None
 
 
 @pytest.mark.parametrize(
-    ("argv", "message"),
+    ("path", "message"),
     [
-        (["eval", "--squad", str(TINY), "--questions", "q.jsonl"], "not both"),
-        (["eval", "--questions", "q.jsonl", "--limit", "3"], "go with --squad"),
-        (["eval", "--squad", str(TINY), "--limit", "0"], "--limit must be at least 1"),
-        (["eval", "--squad", "/nonexistent.json"], "does not exist"),
-        (["eval", "--squad", str(ROOT / "pyproject.toml")], "not in SQuAD v1.1 format"),
+        (Path("/nonexistent.json"), "does not exist: give a SQuAD v1.1 JSON file"),
+        (ROOT / "pyproject.toml", "not in SQuAD v1.1 format"),
     ],
 )
-def test_cli_eval_squad_refuses_bad_arguments(make_bot, argv: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
-    args = parser().parse_args(argv)
+def test_load_says_what_is_wrong_with_the_file(path: Path, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
-        args.run(make_bot(), args)
+        squad.load(path)

@@ -1,48 +1,12 @@
-"""Candidate spans (a sentence referring back is read with the one before it), how many are
-cited, and the short answer: always verbatim inside its cited sentence."""
-
-import numpy as np
-import pytest
+"""How many candidate spans are cited, and the short answer: always verbatim inside its
+cited sentence."""
 
 from citebot.evaluate.runs import read_questions
-from citebot.index.ask.candidates import Candidate, pieces, refers_back
+from citebot.index.ask.candidates import Candidate
 from citebot.index.ask.compose import compose, pick, short
-from citebot.index.models import Chunk, ScoredChunk, Span
 from citebot.index.service import Citebot
 from citebot.index.text.entities import Entity
 from tests.conftest import CORPUS, ROOT
-
-
-@pytest.mark.parametrize(
-    ("sentence", "expected"),
-    [
-        ("This happened on the territory of Ukraine.", True),
-        ("He added, “Our military captured them.”", True),
-        ("“It is a clear signal,” Zelensky said.", True),
-        ("That’s not the point.", False),
-        ("Thousands fled the town.", False),
-        ("The army captured two men.", False),
-    ],
-)
-def test_refers_back(sentence: str, expected: bool) -> None:
-    assert refers_back(sentence) is expected
-
-
-def test_a_referring_sentence_is_read_with_the_one_before_it() -> None:
-    text = "Troops captured two men. This happened in Donetsk.\nThey fled."
-    spans = (Span(start=0, end=24), Span(start=25, end=50), Span(start=51, end=61))
-    chunk = Chunk(source="a.txt", index=0, start=100, end=161, text=text,
-                  sentences=tuple(Span(start=s.start + 100, end=s.end + 100) for s in spans))
-    sc = ScoredChunk(chunk=chunk, title=None, score=0.5, doc_hash="h")
-    unit = np.eye(3, dtype=np.float32)
-    vecs = {("a.txt", s.start, s.end): unit[i] for i, s in enumerate(chunk.sentences)}
-    got = pieces([sc], vecs, unit[0])
-    assert [(p.span.start, p.span.end, p.joined) for p in got] == [
-        (100, 124, False),
-        (100, 150, True),  # "This happened …" with the capture; its cosine is the better one
-        (151, 161, False),  # "They fled." is on the next line: nothing to join
-    ]
-    assert got[1].cosine == 1.0
 
 
 def _cand(text: str, start: int, chance: float, answers: tuple[Entity, ...] = (),
