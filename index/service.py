@@ -34,6 +34,7 @@ from citebot.index.store.lock import Lease, hold
 from citebot.index.store.outage import Outages
 from citebot.index.text.checks import check_source, valid_unicode
 from citebot.index.text.entities import EntityCache
+from citebot.index.text.entities import pipeline as entity_pipeline
 from citebot.index.text.language import OTHER_LANGUAGE, other_language
 from citebot.index.text.sentences import sentences
 from citebot.index.text.tokens import terms
@@ -101,9 +102,10 @@ class Citebot:
 
     @_reaching_store
     def warm_up(self) -> None:
-        """Load the model and open the store now rather than on the first question."""
+        """Load the models and open the store now rather than on the first question."""
         vec = self.embedder.embed_queries(["warm up"])[0]
         sentences("Warm up. The sentence splitter loads its model once.", 0, 53)
+        entity_pipeline()  # spaCy: ~3 s to import and load, paid before the first "who?"
         self.store.warm(vec)
         self.retriever.retrieve("warm up", vec, 1, "hybrid")
 

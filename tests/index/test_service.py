@@ -7,6 +7,7 @@ from citebot.index.ask.answer import NOT_FOUND
 from citebot.index.errors import InvalidInput
 from citebot.index.models import Answer, Turn
 from citebot.index.service import Citebot
+from citebot.index.text.entities import pipeline as entity_pipeline
 from citebot.index.text.language import OTHER_LANGUAGE
 from tests.conftest import CORPUS
 
@@ -174,3 +175,14 @@ def test_a_question_in_another_language_is_told_the_archive_is_english(
     answer = corpus_bot.ask(question)
     assert not answer.found and answer.citations == []
     assert answer.answer == OTHER_LANGUAGE and "archive is in English" in answer.answer
+
+
+def test_warm_up_loads_the_models_a_first_question_needs(
+    make_bot: Callable[..., Citebot],
+) -> None:
+    entity_pipeline.cache_clear()
+    bot = make_bot()
+    bot.add_document("x.txt", "Lin Jian spoke in Beijing on Tuesday.")
+    bot.warm_up()
+    assert entity_pipeline.cache_info().currsize == 1  # spaCy: loaded before any "who?"
+    assert bot.ask("Who spoke in Beijing?").found
