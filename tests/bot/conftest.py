@@ -1,10 +1,12 @@
-"""Fixtures for bot tests: a fake Telegram Bot API server on a free loopback port."""
+"""Fixtures for bot tests: a fake Telegram Bot API server on a free loopback port, and the
+bot polling it."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from citebot.index.service import Citebot
 from tests.bot.fake_bot_api import FakeBotApi
 
 
@@ -22,3 +24,12 @@ def fake_bot_api() -> Iterator[FakeBotApi]:
     """A running FakeBotApi, stopped after the test; pass ``base_url``/``token`` to PTB."""
     with FakeBotApi() as api:
         yield api
+
+
+@pytest.fixture
+async def live(fake_bot_api: FakeBotApi, corpus_bot: Citebot) -> AsyncIterator[FakeBotApi]:
+    """The bot over the sample corpus, polling the fake; yields the fake."""
+    from tests.bot.test_app import serving  # the app's own test module builds the bot
+
+    async with serving(fake_bot_api, corpus_bot):
+        yield fake_bot_api

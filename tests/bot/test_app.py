@@ -47,13 +47,6 @@ async def serving(fake: FakeBotApi, citebot: Citebot, **overrides: Any) -> Async
         yield app
 
 
-@pytest.fixture
-async def live(fake_bot_api: FakeBotApi, corpus_bot: Citebot) -> AsyncIterator[FakeBotApi]:
-    """The bot over the sample corpus, polling the fake; yields the fake."""
-    async with serving(fake_bot_api, corpus_bot):
-        yield fake_bot_api
-
-
 def entity_texts(sent: dict[str, Any], kind: str) -> list[str]:
     """The text under each entity of ``kind`` in a sent message (offsets are UTF-16)."""
     units = sent["text"].encode("utf-16-le")

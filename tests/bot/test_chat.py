@@ -1,13 +1,9 @@
 """Talking in a chat (bot/chat.py), through PTB against the fake Bot API: which messages
 are for the bot, "typing…" before the answer, replies that quote what they answer."""
 
-from collections.abc import AsyncIterator
-from typing import Any
 
-import pytest
 
 from citebot.bot import render
-from citebot.index.service import Citebot
 from tests.bot.fake_bot_api import FakeBotApi
 from tests.bot.test_app import (
     GROUP,
@@ -18,25 +14,10 @@ from tests.bot.test_app import (
     Q_WEAPONS,
     USER,
     mention,
-    serving,
     settle,
     shown,
 )
-
-NATO = "What did NATO call China?"
-
-
-@pytest.fixture
-async def live(fake_bot_api: FakeBotApi, corpus_bot: Citebot) -> AsyncIterator[FakeBotApi]:
-    """The bot over the sample corpus, polling the fake; yields the fake."""
-    async with serving(fake_bot_api, corpus_bot):
-        yield fake_bot_api
-
-
-def quoted(sent: dict[str, Any]) -> str:
-    """The part of the user's message a sent reply quotes."""
-    assert "quote_parse_mode" not in sent["params"]["reply_parameters"]  # plain text
-    return str(sent["message"]["quote"]["text"])
+from tests.bot.test_handlers import NATO, quoted
 
 
 async def test_replies_quote_what_they_answer_without_link_previews(

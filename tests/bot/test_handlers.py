@@ -1,11 +1,9 @@
 """Telegram features end to end through the fake Bot API: quoted replies, edited messages,
 inline mode (with its allowlist and rate limit), the archive-language sentence."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from citebot.bot import render
 from citebot.index.service import Citebot
@@ -23,13 +21,6 @@ from tests.bot.test_app import (
 )
 
 NATO = "What did NATO call China?"
-
-
-@pytest.fixture
-async def live(fake_bot_api: FakeBotApi, corpus_bot: Citebot) -> AsyncIterator[FakeBotApi]:
-    """The bot over the sample corpus, polling the fake; yields the fake."""
-    async with serving(fake_bot_api, corpus_bot):
-        yield fake_bot_api
 
 
 def quoted(sent: dict[str, Any]) -> str:

@@ -11,11 +11,13 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from citebot.index.embed.embedder import Embedder
+from citebot.settings import get_settings
 from tests.conftest import CORPUS
 
 CITEBOT = str(Path(sys.executable).parent / "citebot")
@@ -46,6 +48,15 @@ def sample_data(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) ->
     done = run(["ingest"], data)
     assert done.returncode == 0 and "5 added" in done.stdout, done.stderr
     return data
+
+
+@pytest.fixture
+def sample(monkeypatch: pytest.MonkeyPatch, sample_data: Path) -> Iterator[Path]:
+    """``sample_data`` as the environment's data folder, for ``main([...])`` in-process."""
+    monkeypatch.setenv("CITEBOT_DATA_DIR", str(sample_data))
+    get_settings.cache_clear()  # the CLI reads the environment once per process
+    yield sample_data
+    get_settings.cache_clear()
 
 
 class Terminal:

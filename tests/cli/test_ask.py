@@ -1,7 +1,6 @@
 """``citebot ask``: one question, answered with verbatim citations, as text or as JSON."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,6 @@ from citebot.settings import get_settings
 from tests.conftest import CORPUS
 
 QUESTION = "Who summoned the Chinese ambassador?"
-
-
-@pytest.fixture
-def sample(monkeypatch: pytest.MonkeyPatch, sample_data: Path) -> Iterator[Path]:
-    monkeypatch.setenv("CITEBOT_DATA_DIR", str(sample_data))
-    get_settings.cache_clear()  # the CLI reads the environment once per process
-    yield sample_data
-    get_settings.cache_clear()
 
 
 def test_json_and_text_show_the_same_verbatim_citations(

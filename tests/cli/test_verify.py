@@ -1,27 +1,17 @@
 """`citebot verify`: one exit status per verdict, and quotation marks printed once."""
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from citebot.cli.main import main
 from citebot.cli.verify import EXIT_CODES
-from citebot.settings import get_settings
 from tests.cli.conftest import run
 
 LIN_JIAN = ("The Chinese side has never provided lethal weapons to any party in the conflict, "
             "and strictly controls dual-use items.")
 NORTH_KOREANS = "The North Koreans fought against us in the Kursk region"
-
-
-@pytest.fixture
-def sample(monkeypatch: pytest.MonkeyPatch, sample_data: Path) -> Iterator[Path]:
-    monkeypatch.setenv("CITEBOT_DATA_DIR", str(sample_data))
-    get_settings.cache_clear()  # the CLI reads the environment once per process
-    yield sample_data
-    get_settings.cache_clear()
 
 
 @pytest.mark.parametrize(("argv", "verdict", "status"), [
