@@ -134,6 +134,7 @@ def build(job: dict[str, Any]) -> dict[str, Any]:
         catch_up_s += time.perf_counter() - t
         done += BATCH_DOCS
         state.write_text(json.dumps({"docs": done}))
+    bot.clean_up()  # as ``citebot ingest`` ends
     wall, cpu = time.perf_counter() - wall, _cpu() - cpu
     bot.close()
     added = chunks - start_chunks

@@ -142,7 +142,10 @@ class Citebot:
             )
             self.lexical.catch_up()
             self.entities.add(self.store, ingestor.written)  # so questions never wait
-            return report
+        # again after: the next process to start then checks none of this ingest's sources
+        # (after a large ingest, reading every record of its sources took seconds)
+        self.clean_up()
+        return report
 
     @_reaching_store
     def add_document(self, source: str, text: str | bytes, **meta: str | None) -> DocumentMeta:

@@ -186,3 +186,12 @@ def test_warm_up_loads_the_models_a_first_question_needs(
     bot.warm_up()
     assert entity_pipeline.cache_info().currsize == 1  # spaCy: loaded before any "who?"
     assert bot.ask("Who spoke in Beijing?").found
+
+
+def test_an_ingest_leaves_nothing_for_the_next_start_to_check(corpus_bot: Citebot) -> None:
+    """The ingest cleans after its writes too: the next process's ``clean_up`` reads the
+    change log from there, and finds none of the ingest's sources to look at."""
+    changes = corpus_bot.store.changes
+    assert changes.since(0.0), "the ingest logged its writes"
+    last = max(c.ts for c in changes.since(0.0))
+    assert changes.cleaned_until() >= last
