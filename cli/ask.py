@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from citebot.index.service import Citebot
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("ask", help="answer a question with verbatim citations",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("question")

@@ -36,7 +36,7 @@ _VERIFY = re.compile(r"^(?P<quote>.*?)(?:\s+--speaker(?:\s+|=)(?P<speaker>.+))?$
 _STRAIGHT = re.compile(r'^(["\'])(.*)\1$', re.S)
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("chat", help="ask questions one after another, with follow-ups",
                        description=__doc__, epilog=HELP,
                        formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -113,7 +113,7 @@ def _questions(bot: Citebot, args: argparse.Namespace, data_dir: Path) -> Report
     return Report(name, report.queries, report.scores)
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser(
         "eval", help="measure retrieval (nDCG@10, recall@10, MRR@10, hit@3) or answer quality",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 LINE_EVERY = 100  # documents between two progress lines when stderr is not a terminal
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("ingest", help="index a corpus folder (default: corpus/)",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="*", help="folders or .txt/.md/.html/.htm/.pdf files")

@@ -24,7 +24,7 @@ from citebot.settings import get_settings
 EXAMPLE_QUESTION = "Who summoned the Chinese ambassador?"
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     serve = sub.add_parser("serve", help="run the HTTP API and web page (uvicorn)",
                            description=__doc__,
                            formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -24,7 +24,7 @@ from citebot.settings import get_settings
 log = logging.getLogger("citebot.telegram")
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     telegram = sub.add_parser("telegram", help="run the Telegram bot (long polling or webhook)",
                               description=__doc__,
                               formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -28,7 +28,7 @@ EXIT_STATUS = "exit status:\n" + "".join(
 ) + "  2  the quote or an option is wrong, or nothing is indexed (the message says which)\n"
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("verify", help="check a quote: verified, unattributed, altered, "
                        "misattributed or not found", description=__doc__, epilog=EXIT_STATUS,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
