@@ -6,12 +6,16 @@ nltk's Punkt model (its English parameters ship inside llama-index, so nothing d
 import importlib.util
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citebot.index.models import Span
 
+if TYPE_CHECKING:  # imported when first used: nltk costs ~0.3 s to import
+    from nltk.tokenize import PunktTokenizer
+
 
 @lru_cache(maxsize=1)
-def _punkt():  # type: ignore[no-untyped-def]
+def _punkt() -> "PunktTokenizer":
     from nltk.data import path as nltk_path
     from nltk.tokenize import PunktTokenizer
 
