@@ -54,11 +54,13 @@ def test_follow_up_is_resolved_from_history(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({"question": ""}, "question: is empty"),
-        ({"question": " \t\n "}, "question: is empty or only whitespace"),
-        ({"question": "x" * 2001}, "question: String should have at most 2000 characters"),
-        ({"question": "ok?", "top_k": 0}, "top_k: Input should be greater than or equal to 1"),
-        ({"question": "ok?", "top_k": 51}, "top_k: Input should be less than or equal to 50"),
+        ({"question": ""}, "question: the question is empty"),
+        ({"question": " \t\n "}, "question: the question is empty or only white space"),
+        ({"question": "x" * 2001}, "question: the question is 2,001 characters; the limit is "
+                                   "2,000 (CITEBOT_MAX_QUESTION_CHARS)"),
+        ({"question": "ok?", "top_k": 0}, "top_k: top_k must be between 1 and 50, not 0"),
+        ({"question": "ok?", "top_k": 51}, "top_k: top_k must be between 1 and 50, not 51"),
+        ({"question": "ok?", "top_k": 15.5}, "top_k: Input should be a valid integer"),
         ({"question": "ok?", "top_k": "5"}, "top_k: Input should be a valid integer"),
         ({"question": "ok?", "history": "earlier"}, "history: Input should be a valid list"),
         ({"question": "ok?", "history": [{"question": "q"}]}, "history.0.answer: Field required"),

@@ -147,7 +147,7 @@ def test_multipart_upload(make_client: Callable[..., TestClient]) -> None:
     ("data", "files", "message"),
     [({}, {"file": ("a.txt", b"\x00\x01\x02PNG")}, "a.txt looks binary"),
      ({}, {"file": ("a.txt", "café".encode("latin-1"))}, "a.txt is not valid UTF-8 (byte 0xe9"),
-     ({}, {"file": ("a.txt", b"  \n ")}, "a.txt: the document is empty"),
+     ({}, {"file": ("a.txt", b"  \n ")}, "file: a.txt: the document is empty"),
      ({"source": "../a.txt"}, {"file": ("a.txt", b"text")}, "source: '../a.txt' is not a"),
      ({"title": "no file"}, {"other": ("a.txt", b"text")}, "file: upload the document as a"),
      ({}, {"file": ("", b"text")}, "file: upload the document as a file (with a filename)"),
@@ -170,11 +170,11 @@ def test_bad_uploads_are_422_naming_the_problem(
 
 @pytest.mark.parametrize(
     ("body", "message"),
-    [({"source": "a.txt", "text": " \n "}, "text: is empty"),
+    [({"source": "a.txt", "text": " \n "}, "text: a.txt: the document is empty"),
      ({"source": "/etc/a.txt", "text": "x"}, "source: '/etc/a.txt' is not a relative path"),
      ({"source": "a/../../b.txt", "text": "x"}, "is not a relative path"),
      ({"text": "x"}, "source: Field required"),
-     ({"source": "a.txt", "text": "x" * 201}, "text: String should have at most 200 characters"),
+     ({"source": "a.txt", "text": "x" * 201}, "text: a.txt: 201 characters is over the limit of 200"),
      ({"source": "a.txt", "text": "x", "title": 5}, "title: Input should be a valid string"),
      ({"source": "a.txt", "text": "x", "url": "javascript:alert(1)//"},
       "a.txt: the url 'javascript:alert(1)//' is not a web address"),

@@ -93,5 +93,5 @@ def test_schema_and_validators_agree_on_blank_text(client: TestClient, space: st
     assert re.search(pattern, space + "x")
     response = client.post("/v1/ask", json={"question": space * 3})
     assert response.status_code == 422
-    assert "is empty or only whitespace" in response.json()["detail"]
+    assert "question: the question is empty or only white space" in response.json()["detail"]
     assert not re.fullmatch(SOURCE_PATTERN, space + "a")  # the documents schema's pattern
