@@ -96,11 +96,3 @@ def test_malformed_bodies_are_422(
     response = client.post("/v1/ask", content=content, headers=headers)
     assert response.status_code == 422
     assert message in response.json()["detail"], response.json()
-
-
-def test_wrong_method_and_path_are_json(client: TestClient) -> None:
-    response = client.get("/v1/ask")
-    assert response.status_code == 405 and "POST" in response.headers["allow"]
-    assert "GET is not allowed on /v1/ask" in response.json()["detail"]
-    missing = client.get("/v2/ask")
-    assert missing.status_code == 404 and "/docs" in missing.json()["detail"]
