@@ -1,7 +1,7 @@
 """Request and response bodies of the HTTP API (answers and documents reuse the core's models).
 
 The request models check what only the edge can: JSON types (strict mode: ``"5"`` is not an
-integer and ``null`` is not a list), required and unknown fields, the ``format`` literal.
+integer and ``null`` is not a list), required fields, the ``format`` literal.
 Lengths, blankness and ``top_k``'s range are the core's checks (``Citebot.check_question``,
 ``check_top_k``, ``check_quote``, ``add_document``), made once there and reported as the
 field's error (``errors.py``); ``/openapi.json`` states this deployment's limits all the
