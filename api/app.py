@@ -17,6 +17,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio
 from fastapi import FastAPI
@@ -37,6 +38,14 @@ STATIC = Path(__file__).parent / "static"
 
 Companion = Callable[[Citebot], AbstractAsyncContextManager[object]]
 Prepare = Callable[[Citebot], object]
+
+
+class App(FastAPI):
+    """FastAPI whose ``/openapi.json`` states the deployment's limits (``docs.state_limits``)."""
+
+    def openapi(self) -> dict[str, Any]:
+        state: AppState = self.state.citebot_state
+        return docs.state_limits(super().openapi(), state.settings)
 
 
 async def _start(state: AppState, bot: Citebot, prepare: Prepare | None) -> None:
@@ -84,7 +93,7 @@ def create_app(
             # _start's threads cannot be interrupted: shutdown waits for them to finish
         await anyio.to_thread.run_sync(bot.close)  # saves the lexical index's cache
 
-    app = FastAPI(
+    app = App(
         title="citebot",
         summary="Answers from a news archive, made of its own sentences, each cited verbatim.",
         version="0.1.0",
@@ -103,10 +112,8 @@ def create_app(
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    app.include_router(health.router)
-    app.include_router(ask.router(settings))
-    app.include_router(verify.router(settings))
-    app.include_router(documents.router(settings))
+    for module in (health, ask, verify, documents):
+        app.include_router(module.router)
     docs.install(app)
 
     @app.get("/", include_in_schema=False)

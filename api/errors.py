@@ -2,7 +2,8 @@
 
 The core raises ``CitebotError`` subclasses with such messages; this module maps them to
 status codes and rewrites FastAPI's and Starlette's own errors (validation, 404, 405) into
-the same shape.
+the same shape. An ``InvalidInput`` naming its field (the core checks lengths, blankness and
+ranges) gets the body of a validation error of that field: clients see one shape for both.
 """
 
 from collections.abc import Mapping, Sequence
@@ -75,17 +76,23 @@ def _clean(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [{"loc": list(e["loc"]), "type": e["type"], "msg": describe([e])} for e in errors]
 
 
-async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = exc.errors()
-    # A malformed path (a source that escapes the corpus) is a bad request, not bad content.
-    status = 400 if errors and all(e["loc"][0] == "path" for e in errors) else 422
+def _invalid(errors: Sequence[Mapping[str, Any]], status: int = 422) -> JSONResponse:
     return JSONResponse(
         ErrorBody(detail=describe(errors), errors=_clean(errors)).model_dump(exclude_none=True),
         status_code=status,
     )
 
 
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    # A malformed path (a source that escapes the corpus) is a bad request, not bad content.
+    return _invalid(errors, 400 if errors and all(e["loc"][0] == "path" for e in errors)
+                    else 422)
+
+
 async def _core(request: Request, exc: CitebotError) -> JSONResponse:
+    if isinstance(exc, InvalidInput) and exc.field:
+        return _invalid([{"loc": ("body", exc.field), "type": "value_error", "msg": str(exc)}])
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
     # a 503 passes: say when to try again (the core logged the outage once, not per request)
     headers = {"Retry-After": str(RETRY_SECONDS)} if status == 503 else None

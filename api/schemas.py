@@ -1,13 +1,16 @@
 """Request and response bodies of the HTTP API (answers and documents reuse the core's models).
 
-Request models are built per app from its ``Settings`` (``ask_request``, ``document_request``)
-so that ``/openapi.json`` states the configured limits and validation enforces exactly them.
-Strict mode: JSON ``"5"`` is not an integer and ``null`` is not a list, as the schema says.
+The request models check what only the edge can: JSON types (strict mode: ``"5"`` is not an
+integer and ``null`` is not a list), required fields, the ``format`` literal.
+Lengths, blankness and ``top_k``'s range are the core's checks (``Citebot.check_question``,
+``check_top_k``, ``check_quote``, ``add_document``), made once there and reported as the
+field's error (``errors.py``); ``/openapi.json`` states this deployment's limits all the
+same (``docs.state_limits``).
 """
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 
 from citebot.api.state import Status
 from citebot.index.errors import InvalidInput
@@ -20,16 +23,12 @@ from citebot.index.text.checks import (
     SPACE,
     check_source,
 )
-from citebot.settings import Settings
+from citebot.index.verify.verdicts import MAX_SPEAKER_CHARS
 
 NON_BLANK = f"[^{SPACE}]"  # the schema's pattern of a text field: one non-space character
 URL_PATTERN = rf"^(?:{WEB_URL})?$"  # the core's rule (``web_url``); empty means no URL
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("is empty or only whitespace; send some text")
-    return value
+# ``check_source``'s rule, as the schema of a source
+SOURCE_SCHEMA: dict[str, JsonValue] = {"pattern": SOURCE_PATTERN, "maxLength": SOURCE_MAX}
 
 
 def _source(value: str) -> str:
@@ -44,26 +43,13 @@ def _integral(value: object) -> object:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def bounded_int(low: int, high: int) -> Any:
-    """An integer in [low, high] that counts 15.0 as one, as JSON Schema does (strict mode
-    alone refuses it). The bounds come before the validator: after it, the schema would
-    show pydantic's "ge"/"le" instead of JSON Schema's "minimum"/"maximum"."""
-    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_integral)]
-
-
-Source = Annotated[
-    str,
-    Field(max_length=SOURCE_MAX, examples=[SOURCE_EXAMPLE],
-          json_schema_extra={"pattern": SOURCE_PATTERN}),
-    AfterValidator(_source),
-]
-NonBlank = Annotated[
-    str,
-    # the schema's pattern says "at least one non-space character", which the validator
-    # checks with a clearer message than a regex mismatch would give
-    Field(json_schema_extra={"pattern": NON_BLANK}),
-    AfterValidator(_not_blank),
-]
+# A source in a path is checked here, where a malformed one is a 400 (a bad request line),
+# not the 422 of a bad body field: the core checks a source sent in a body.
+Source = Annotated[str, AfterValidator(_source)]
+# Text the core requires to be non-blank; the pattern shows clients that rule.
+Text = Annotated[str, Field(json_schema_extra={"pattern": NON_BLANK})]
+# An integer that counts 15.0 as one, as JSON Schema does (strict mode alone refuses it).
+Integral = Annotated[int, BeforeValidator(_integral)]
 
 
 class _Request(BaseModel):
@@ -78,8 +64,8 @@ class TurnIn(_Request):
 
 
 class AskRequest(_Request):
-    question: NonBlank = Field(examples=["Who summoned the Chinese ambassador?"])
-    top_k: int | None = None  # bounded by ``ask_request``
+    question: Text = Field(examples=["Who summoned the Chinese ambassador?"])
+    top_k: Integral | None = Field(None, description="Chunks to retrieve (default CITEBOT_TOP_K)")
     history: list[TurnIn] = Field(
         default_factory=list,
         description="Earlier turns of this conversation, oldest first, to resolve follow-up "
@@ -88,9 +74,10 @@ class AskRequest(_Request):
 
 
 class VerifyRequest(_Request):
-    quote: NonBlank = Field(examples=["The Chinese side has never provided lethal weapons"])
-    speaker: str | None = Field(None, max_length=200, examples=["Lin Jian"],
-                                description="Who the quote is attributed to, if anyone")
+    quote: Text = Field(examples=["The Chinese side has never provided lethal weapons"])
+    speaker: Annotated[str, Field(json_schema_extra={"maxLength": MAX_SPEAKER_CHARS})] | None = (
+        Field(None, examples=["Lin Jian"], description="Who the quote is attributed to, if anyone")
+    )
     format: Literal["verdict", "claimreview"] = Field(
         "verdict", description="'claimreview' adds schema.org ClaimReview JSON-LD"
     )
@@ -99,8 +86,9 @@ class VerifyRequest(_Request):
 class DocumentFields(_Request):
     """A document's source and metadata (the fields of a multipart upload besides the file)."""
 
-    source: Source = Field(
-        description="Path relative to the corpus root; an existing source is replaced"
+    source: str = Field(
+        description="Path relative to the corpus root; an existing source is replaced",
+        examples=[SOURCE_EXAMPLE], json_schema_extra=SOURCE_SCHEMA,
     )
     title: str | None = None
     url: str | None = Field(None, json_schema_extra={"pattern": URL_PATTERN},
@@ -110,43 +98,12 @@ class DocumentFields(_Request):
 
 
 class DocumentRequest(DocumentFields):
-    text: NonBlank
+    text: Text = Field(description="The document's text, exactly as it will be cited")
 
 
-def ask_request(settings: Settings) -> type[AskRequest]:
-    """``AskRequest`` with this deployment's question and ``top_k`` limits."""
-    return create_model(
-        "AskRequest",
-        __base__=AskRequest,
-        question=(NonBlank, Field(max_length=settings.max_question_chars,
-                                  examples=["Who summoned the Chinese ambassador?"])),
-        top_k=(bounded_int(1, settings.max_top_k) | None,
-               Field(None, description="Chunks to retrieve (default CITEBOT_TOP_K)")),
-    )
-
-
-def verify_request(settings: Settings) -> type[VerifyRequest]:
-    """``VerifyRequest`` with this deployment's length limit (the question limit)."""
-    return create_model(
-        "VerifyRequest",
-        __base__=VerifyRequest,
-        quote=(NonBlank, Field(max_length=settings.max_question_chars,
-                               examples=["The Chinese side has never provided lethal weapons"])),
-    )
-
-
-def document_request(settings: Settings) -> type[DocumentRequest]:
-    """``DocumentRequest`` with this deployment's document size limit."""
-    return create_model(
-        "DocumentRequest",
-        __base__=DocumentRequest,
-        text=(NonBlank, Field(max_length=settings.max_document_chars,
-                              description="The document's text, exactly as it will be cited")),
-    )
-
-
-def upload_schema(settings: Settings) -> dict[str, Any]:
+def upload_schema(max_document_chars: int | None = None) -> dict[str, Any]:
     """OpenAPI schema of the multipart form (FastAPI cannot derive it: one route takes both)."""
+    limit = f"{max_document_chars:,}" if max_document_chars else "CITEBOT_MAX_DOCUMENT_CHARS"
     optional = {"type": "string"}
     return {
         "type": "object",
@@ -155,8 +112,8 @@ def upload_schema(settings: Settings) -> dict[str, Any]:
             "file": {"type": "string", "format": "binary",
                      "description": "UTF-8 text, or HTML (.html/.htm: its declared charset) "
                                     "or PDF (.pdf), stored as the text extracted from it; at "
-                                    f"most {settings.max_document_chars:,} characters"},
-            "source": {"type": "string", "pattern": SOURCE_PATTERN, "maxLength": SOURCE_MAX,
+                                    f"most {limit} characters"},
+            "source": {"type": "string", **SOURCE_SCHEMA,
                        "description": "Defaults to the file's name"},
             "title": optional, "url": {"type": "string", "pattern": URL_PATTERN},
             "outlet": optional, "published": optional,

@@ -14,7 +14,7 @@ from citebot.index.ask.followup import about_whom, resolve
 from citebot.index.ask.kinds import asked
 from citebot.index.ask.retrieve import Retriever
 from citebot.index.embed.embedder import Embedder
-from citebot.index.errors import InvalidInput
+from citebot.index.errors import InvalidInput, concerning
 from citebot.index.ingest.loader import make_document, read
 from citebot.index.ingest.pipeline import Ingestor, Progress, written_ids
 from citebot.index.models import (
@@ -56,6 +56,12 @@ def _reaching_store(method: Method) -> Method:
             return method(self, *args, **kwargs)
 
     return cast(Method, guarded)
+
+
+def _unicode(value: str, field: str, what: str | None = None) -> str:
+    """``valid_unicode``, its error naming ``field``."""
+    with concerning(field):
+        return valid_unicode(value, what or field)
 
 
 class Citebot:
@@ -150,18 +156,21 @@ class Citebot:
     @_reaching_store
     def add_document(self, source: str, text: str | bytes, **meta: str | None) -> DocumentMeta:
         """Add or replace one document; it is answerable when this returns."""
-        source = check_source(source)
+        with concerning("source"):
+            source = check_source(source)
         found = read(text, source)  # bytes: read by the source's suffix (an unknown one is refused)
-        text = valid_unicode(found.text, "document text")
+        text = _unicode(found.text, "text", "document text")
         if not text.strip():
-            raise InvalidInput(f"{source}: the document is empty; send its text")
+            raise InvalidInput(f"{source}: the document is empty; send its text", "text")
         if len(text) > self.settings.max_document_chars:
             raise InvalidInput(
                 f"{source}: {len(text):,} characters is over the limit of "
-                f"{self.settings.max_document_chars:,} (CITEBOT_MAX_DOCUMENT_CHARS); split it"
+                f"{self.settings.max_document_chars:,} (CITEBOT_MAX_DOCUMENT_CHARS); split it",
+                "text",
             )
-        given = {k: valid_unicode(v, k) for k, v in meta.items() if v}
-        doc = make_document(source, text, **(found.meta() | given))  # the caller's meta wins
+        given = {k: _unicode(v, k) for k, v in meta.items() if v}
+        with concerning("url"):  # the one input make_document checks
+            doc = make_document(source, text, **(found.meta() | given))  # the caller's meta wins
         ingestor = Ingestor(self.settings, self.embedder, self.store)
         versions = ingestor.prepare(doc)  # chunking and embedding: other writes go on
         with self._write_lock:  # held only to store it and update the lexical index
@@ -205,7 +214,9 @@ class Citebot:
 
     @_reaching_store
     def has_document(self, source: str) -> bool:
-        return self.store.has(check_source(source))
+        with concerning("source"):
+            source = check_source(source)
+        return self.store.has(source)
 
     @_reaching_store
     def passages(self) -> list[str]:
@@ -242,9 +253,10 @@ class Citebot:
         if other_language(question, self._archive_holds):
             return Answer(question=question, answer=OTHER_LANGUAGE, citations=[], found=False)
         turns = history[-self.settings.history_turns :] if self.settings.history_turns else ()
-        for turn in turns:
-            valid_unicode(turn.question, "history question")
-            valid_unicode(turn.answer, "history answer")
+        with concerning("history"):
+            for turn in turns:
+                valid_unicode(turn.question, "history question")
+                valid_unicode(turn.answer, "history answer")
         context = resolve(question, turns)
         vec = self.embedder.embed_queries([context.query])[0]
         chunks = self.retriever.retrieve(context.query, vec, k,
@@ -284,20 +296,23 @@ class Citebot:
                             lexical=self.lexical)
 
     def check_question(self, question: str) -> str:
-        question = valid_unicode(question, "question").strip()
+        """The question, trimmed; the one check of its length and blankness (the adapters
+        pass it on as given)."""
+        question = _unicode(question, "question").strip()
         if not question:
-            raise InvalidInput("the question is empty: ask something, e.g. "
-                               "'Who summoned the Chinese ambassador?'")
+            raise InvalidInput("the question is empty or only white space: ask something, "
+                               "e.g. 'Who summoned the Chinese ambassador?'", "question")
         if len(question) > self.settings.max_question_chars:
             raise InvalidInput(
                 f"the question is {len(question):,} characters; the limit is "
-                f"{self.settings.max_question_chars:,} (CITEBOT_MAX_QUESTION_CHARS)"
+                f"{self.settings.max_question_chars:,} (CITEBOT_MAX_QUESTION_CHARS)", "question",
             )
         return question
 
     def check_top_k(self, top_k: int | None) -> int:
         k = self.settings.top_k if top_k is None else top_k
         if not 1 <= k <= self.settings.max_top_k:
-            raise InvalidInput(f"top_k must be between 1 and {self.settings.max_top_k}, not {k}")
+            raise InvalidInput(f"top_k must be between 1 and {self.settings.max_top_k}, "
+                               f"not {k}", "top_k")
         return k
 

@@ -1,14 +1,18 @@
-"""Fixtures: the app in-process (``TestClient``) over the session's real model and Chroma."""
+"""Fixtures: the app in-process (``TestClient``) over the session's real model and Chroma,
+and one real ``citebot serve`` (uvicorn on loopback) for what only a real server shows."""
 
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from citebot.api.app import create_app
 from citebot.index.service import Citebot
-from tests.api.helpers import wait_ready
+from tests.api.helpers import KEY, free_port, wait_ready
+from tests.api.processes import Process, serving
 
 
 @pytest.fixture(scope="module")
@@ -34,3 +38,24 @@ def make_client(make_bot: Callable[..., Citebot]) -> Iterator[Callable[..., Test
             return c
 
         yield make
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Process]:
+    """``citebot serve`` with an empty data folder and an API key: it indexes corpus/ itself
+    on start. Shared by the session: a test that writes removes what it wrote."""
+    tmp = tmp_path_factory.mktemp("serve")
+    with serving(tmp / "data", free_port(), tmp / "serve.log", CITEBOT_API_KEY=KEY) as server:
+        with httpx.Client(base_url=server.url, timeout=60) as c:
+            wait_ready(c)
+        yield server
+    # a graceful shutdown: uvicorn finishes the lifespan, then re-raises the SIGTERM
+    assert server.proc.returncode in (0, -signal.SIGTERM), server.output()
+    assert "Application shutdown complete" in server.output()
+
+
+@pytest.fixture
+def http(served: Process) -> Iterator[httpx.Client]:
+    """A client of the shared ``citebot serve``."""
+    with httpx.Client(base_url=served.url, timeout=60) as c:
+        yield c

@@ -1,7 +1,10 @@
 """Helpers shared by the API tests (imported as ``tests.api.helpers``)."""
 
+import json
+import select
 import socket
 import time
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from tests.conftest import CORPUS
@@ -45,3 +48,39 @@ def assert_cited_verbatim(client: Getter, answer: dict[str, Any]) -> None:
         assert c["text"] in answer["answer"]
         if (CORPUS / c["source"]).exists():  # and it is the file's own text on disk
             assert text == (CORPUS / c["source"]).read_bytes().decode("utf-8")
+
+
+def raw_request(port: int, head: bytes,
+                chunks: Iterable[bytes] = ()) -> tuple[int, dict[str, object]]:
+    """Send bytes exactly as given (no client-side path clean-up, no Content-Length), and
+    stop sending once the server answers, as a client would on an early 413."""
+    data = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+        s.sendall(head)
+        for chunk in chunks:
+            if select.select([s], [], [], 0)[0]:
+                break
+            try:
+                s.sendall(chunk)
+            except (BrokenPipeError, ConnectionResetError):  # it answered and closed
+                break
+        try:
+            while part := s.recv(65536):
+                data += part
+        except ConnectionResetError:  # the server closes without reading the rest
+            pass
+    head_, _, body = data.partition(b"\r\n\r\n")
+    if b"transfer-encoding: chunked" in head_.lower():
+        body = _unchunk(body)
+    return int(head_.split()[1]), json.loads(body)
+
+
+def _unchunk(body: bytes) -> bytes:
+    out = b""
+    while body:
+        size, _, rest = body.partition(b"\r\n")
+        n = int(size, 16)
+        if n == 0:
+            break
+        out, body = out + rest[:n], rest[n + 2 :]
+    return out

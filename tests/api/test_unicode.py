@@ -1,6 +1,7 @@
 """JSON may escape lone UTF-16 surrogates ("\\ud800"), which no UTF-8 encoder accepts:
-each endpoint refuses them with a 422 saying where, never a 500. (Most are refused by the
-request parsing before the core's own check, which also guards the CLI and the bot.)"""
+each endpoint refuses them with a 422 saying where, never a 500. The core's check (which
+also guards the CLI and the bot) names the field and the position; a document's body is
+refused earlier, by the JSON parser of its route."""
 
 from collections.abc import Callable
 
@@ -10,22 +11,21 @@ from fastapi.testclient import TestClient
 from tests.api.helpers import AUTH, KEY
 
 BAD = "\\ud800"  # as written in the JSON body: an escape, not a character
-NOT_UNICODE = "Input should be a valid string, unable to parse raw data as a unicode string"
+LONE = "holds an invalid character (a lone UTF-16 surrogate, \\ud800, at position"
 NOT_JSON = "the body is not valid JSON (unexpected end of hex escape"
-HISTORY = "the history question holds an invalid character (a lone UTF-16 surrogate, \\ud800"
 
 
 @pytest.mark.parametrize(
     ("path", "body", "message"),
     [
         ("/v1/ask", f'{{"question": "Who summoned {BAD} the ambassador?"}}',
-         f"question: {NOT_UNICODE}"),
+         f"question: the question {LONE} 13)"),
         ("/v1/ask", f'{{"question": "And?", "history": [{{"question": "Who {BAD}?", '
-                    '"answer": "Nobody."}]}', HISTORY),
+                    '"answer": "Nobody."}]}', f"history: the history question {LONE} 4)"),
         ("/v1/verify", f'{{"quote": "never provided {BAD} lethal weapons"}}',
-         f"quote: {NOT_UNICODE}"),
+         f"quote: the quote {LONE} 15)"),
         ("/v1/verify", f'{{"quote": "never provided lethal weapons", "speaker": "Lin {BAD}"}}',
-         f"speaker: {NOT_UNICODE}"),
+         f"speaker: the speaker {LONE} 4)"),
         ("/v1/documents", f'{{"source": "a.txt", "text": "Some text {BAD} here."}}', NOT_JSON),
         ("/v1/documents", f'{{"source": "a.txt", "text": "Some text.", "title": "T{BAD}"}}',
          NOT_JSON),

@@ -1,4 +1,4 @@
-"""``POST /v1/verify`` in-process; the real-server case is in test_api_server.py."""
+"""``POST /v1/verify`` in-process; the real-server case is in test_server.py."""
 
 from typing import Any
 

@@ -272,7 +272,8 @@ def test_server_error_is_shown_in_the_turn(page: Callable[..., WebDriver], url: 
                           driver.find_element(By.ID, "question"), too_long)
     turn = ask(driver, None)
     error = turn.find_element(By.CSS_SELECTOR, ":scope > p.error")
-    assert error.is_displayed() and "at most 2000 characters" in error.text, error.text
+    assert error.is_displayed(), error.text
+    assert "the limit is 2,000 (CITEBOT_MAX_QUESTION_CHARS)" in error.text, error.text
     assert turn.find_elements(By.CSS_SELECTOR, "ol.citations, button.marker") == []
     # the question stays in the box, to shorten and ask again
     assert driver.find_element(By.ID, "question").get_property("value") == too_long

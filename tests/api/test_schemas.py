@@ -1,9 +1,10 @@
-"""Property-based: schemathesis sends what /openapi.json allows (and what it forbids).
-
-Every operation, writes included (an API key is configured and sent): no 500, every status
-code and body as documented, valid requests accepted and invalid ones refused.
+"""``schemas``: the request models, and property-based checks that the API keeps to its
+schema: schemathesis sends what /openapi.json allows (and what it forbids) to every
+operation, writes included (an API key is configured and sent): no 500, every status code
+and body as documented, valid requests accepted and invalid ones refused.
 """
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,12 +14,20 @@ import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
+from pydantic import TypeAdapter, ValidationError
 from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 from starlette.types import Receive, Scope, Send
 
 from citebot.api.app import create_app
-from citebot.api.schemas import SOURCE_PATTERN
+from citebot.api.schemas import (
+    SOURCE_PATTERN,
+    AskRequest,
+    DocumentRequest,
+    Source,
+    VerifyRequest,
+    upload_schema,
+)
 from citebot.index.embed.embedder import Embedder
 from citebot.index.service import Citebot
 from citebot.settings import Settings
@@ -93,5 +102,40 @@ def test_schema_and_validators_agree_on_blank_text(client: TestClient, space: st
     assert re.search(pattern, space + "x")
     response = client.post("/v1/ask", json={"question": space * 3})
     assert response.status_code == 422
-    assert "is empty or only whitespace" in response.json()["detail"]
+    assert "question: the question is empty or only white space" in response.json()["detail"]
     assert not re.fullmatch(SOURCE_PATTERN, space + "a")  # the documents schema's pattern
+
+
+def test_request_models_check_only_what_the_edge_can() -> None:
+    """Types, strictness and required fields; lengths, blankness and ranges are the core's."""
+    ask = AskRequest.model_validate_json(json.dumps({"question": " " * 5000, "top_k": 15.0}))
+    assert (ask.question, ask.top_k, ask.history) == (" " * 5000, 15, [])  # for the core
+    with pytest.raises(ValidationError, match="top_k"):
+        AskRequest.model_validate_json('{"question": "Who?", "top_k": "5"}')  # strict
+    with pytest.raises(ValidationError, match="top_k"):
+        AskRequest.model_validate_json('{"question": "Who?", "top_k": 15.5}')
+    with pytest.raises(ValidationError, match="history"):
+        AskRequest.model_validate_json('{"question": "Who?", "history": null}')
+    verify = VerifyRequest.model_validate_json('{"quote": "", "speaker": null}')
+    assert (verify.quote, verify.speaker, verify.format) == ("", None, "verdict")
+    with pytest.raises(ValidationError, match="format"):
+        VerifyRequest.model_validate_json('{"quote": "q", "format": "xml"}')
+    with pytest.raises(ValidationError, match="text"):
+        DocumentRequest.model_validate_json('{"source": "a.txt"}')
+    doc = DocumentRequest.model_validate_json('{"source": "../a", "text": ""}')
+    assert doc.source == "../a"  # in a body, the core checks the source
+
+
+def test_a_source_in_a_path_is_checked_at_the_edge() -> None:
+    """``Source`` (the path parameter) applies ``check_source``: a 400 before the core."""
+    adapter: TypeAdapter[str] = TypeAdapter(Source)
+    assert adapter.validate_python("news/a.txt") == "news/a.txt"
+    with pytest.raises(ValidationError, match="is not a relative path inside the corpus"):
+        adapter.validate_python("../a.txt")
+
+
+def test_the_upload_schema_states_the_limit_it_is_given() -> None:
+    assert "at most 1,234 characters" in upload_schema(1234)["properties"]["file"]["description"]
+    unstated = upload_schema()["properties"]["file"]["description"]
+    assert "CITEBOT_MAX_DOCUMENT_CHARS" in unstated
+    assert upload_schema()["properties"]["source"]["pattern"] == SOURCE_PATTERN
