@@ -59,7 +59,9 @@ class ChangeLog:
         return float((self._records.metadata or {}).get(_CLEANED, 0.0))
 
     def mark_cleaned(self, ts: float) -> None:
-        self._set(_CLEANED, ts)
+        """Never backwards: a clean on a shared server marks only up to ten minutes ago, but
+        what an earlier clean (of a locked embedded store) looked at stays looked at."""
+        self._set(_CLEANED, max(ts, self.cleaned_until()))
 
     def _set(self, key: str, value: float) -> None:
         meta = {k: v for k, v in (self._records.metadata or {}).items()

@@ -45,3 +45,12 @@ def test_more_changes_than_one_chroma_call_can_return(tmp_path: Path) -> None:
     changes = log.since(0.0)
     assert len(changes) == 40_000
     assert {c.source for c in changes} == {f"s{i}" for i in range(40_000)}
+
+
+def test_the_cleaned_mark_never_moves_back(tmp_path: Path) -> None:
+    log = _log(tmp_path)
+    log.mark_cleaned(2000.0)
+    log.mark_cleaned(1400.0)  # a later clean that holds back ten minutes of young writes
+    assert log.cleaned_until() == 2000.0
+    log.mark_cleaned(2500.0)
+    assert log.cleaned_until() == 2500.0
