@@ -14,7 +14,7 @@ from citebot.index.ask.followup import about_whom, resolve
 from citebot.index.ask.kinds import asked
 from citebot.index.ask.retrieve import Retriever
 from citebot.index.embed.embedder import Embedder
-from citebot.index.errors import InvalidInput, concerning
+from citebot.index.errors import concerning
 from citebot.index.ingest.loader import make_document, read
 from citebot.index.ingest.pipeline import Ingestor, Progress, written_ids
 from citebot.index.models import (
@@ -32,7 +32,13 @@ from citebot.index.store.layout import connect
 from citebot.index.store.lexical import LexicalIndex
 from citebot.index.store.lock import Lease, hold
 from citebot.index.store.outage import Outages
-from citebot.index.text.checks import check_source, valid_unicode
+from citebot.index.text.checks import (
+    check_document_text,
+    check_question,
+    check_source,
+    check_top_k,
+    valid_field,
+)
 from citebot.index.text.entities import EntityCache
 from citebot.index.text.entities import pipeline as entity_pipeline
 from citebot.index.text.language import OTHER_LANGUAGE, other_language
@@ -56,12 +62,6 @@ def _reaching_store(method: Method) -> Method:
             return method(self, *args, **kwargs)
 
     return cast(Method, guarded)
-
-
-def _unicode(value: str, field: str, what: str | None = None) -> str:
-    """``valid_unicode``, its error naming ``field``."""
-    with concerning(field):
-        return valid_unicode(value, what or field)
 
 
 class Citebot:
@@ -159,16 +159,8 @@ class Citebot:
         with concerning("source"):
             source = check_source(source)
         found = read(text, source)  # bytes: read by the source's suffix (an unknown one is refused)
-        text = _unicode(found.text, "text", "document text")
-        if not text.strip():
-            raise InvalidInput(f"{source}: the document is empty; send its text", "text")
-        if len(text) > self.settings.max_document_chars:
-            raise InvalidInput(
-                f"{source}: {len(text):,} characters is over the limit of "
-                f"{self.settings.max_document_chars:,} (CITEBOT_MAX_DOCUMENT_CHARS); split it",
-                "text",
-            )
-        given = {k: _unicode(v, k) for k, v in meta.items() if v}
+        text = check_document_text(source, found.text, self.settings.max_document_chars)
+        given = {k: valid_field(v, k) for k, v in meta.items() if v}
         with concerning("url"):  # the one input make_document checks
             doc = make_document(source, text, **(found.meta() | given))  # the caller's meta wins
         ingestor = Ingestor(self.settings, self.embedder, self.store)
@@ -253,10 +245,9 @@ class Citebot:
         if other_language(question, self._archive_holds):
             return Answer(question=question, answer=OTHER_LANGUAGE, citations=[], found=False)
         turns = history[-self.settings.history_turns :] if self.settings.history_turns else ()
-        with concerning("history"):
-            for turn in turns:
-                valid_unicode(turn.question, "history question")
-                valid_unicode(turn.answer, "history answer")
+        for turn in turns:
+            valid_field(turn.question, "history", "history question")
+            valid_field(turn.answer, "history", "history answer")
         context = resolve(question, turns)
         vec = self.embedder.embed_queries([context.query])[0]
         chunks = self.retriever.retrieve(context.query, vec, k,
@@ -296,23 +287,8 @@ class Citebot:
                             lexical=self.lexical)
 
     def check_question(self, question: str) -> str:
-        """The question, trimmed; the one check of its length and blankness (the adapters
-        pass it on as given)."""
-        question = _unicode(question, "question").strip()
-        if not question:
-            raise InvalidInput("the question is empty or only white space: ask something, "
-                               "e.g. 'Who summoned the Chinese ambassador?'", "question")
-        if len(question) > self.settings.max_question_chars:
-            raise InvalidInput(
-                f"the question is {len(question):,} characters; the limit is "
-                f"{self.settings.max_question_chars:,} (CITEBOT_MAX_QUESTION_CHARS)", "question",
-            )
-        return question
+        """The question, trimmed; the one check of it (the adapters pass it on as given)."""
+        return check_question(question, self.settings.max_question_chars)
 
     def check_top_k(self, top_k: int | None) -> int:
-        k = self.settings.top_k if top_k is None else top_k
-        if not 1 <= k <= self.settings.max_top_k:
-            raise InvalidInput(f"top_k must be between 1 and {self.settings.max_top_k}, "
-                               f"not {k}", "top_k")
-        return k
-
+        return check_top_k(top_k, self.settings.top_k, self.settings.max_top_k)

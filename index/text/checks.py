@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from citebot.index.errors import InvalidInput
+from citebot.index.errors import InvalidInput, concerning
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -69,3 +69,43 @@ def check_source(source: str) -> str:
             "or '..' segment, no backslash or NUL"
         )
     return source
+
+
+def valid_field(value: str, field: str, what: str | None = None) -> str:
+    """``valid_unicode``, its error naming the input ``field``."""
+    with concerning(field):
+        return valid_unicode(value, what or field)
+
+
+def check_question(question: str, max_chars: int) -> str:
+    """The question, trimmed, if it is one citebot can answer."""
+    question = valid_field(question, "question").strip()
+    if not question:
+        raise InvalidInput("the question is empty or only white space: ask something, "
+                           "e.g. 'Who summoned the Chinese ambassador?'", "question")
+    if len(question) > max_chars:
+        raise InvalidInput(
+            f"the question is {len(question):,} characters; the limit is "
+            f"{max_chars:,} (CITEBOT_MAX_QUESTION_CHARS)", "question",
+        )
+    return question
+
+
+def check_top_k(top_k: int | None, default: int, most: int) -> int:
+    k = default if top_k is None else top_k
+    if not 1 <= k <= most:
+        raise InvalidInput(f"top_k must be between 1 and {most}, not {k}", "top_k")
+    return k
+
+
+def check_document_text(source: str, text: str, max_chars: int) -> str:
+    """A document's text, if it is valid, not blank and within the size limit."""
+    text = valid_field(text, "text", "document text")
+    if not text.strip():
+        raise InvalidInput(f"{source}: the document is empty; send its text", "text")
+    if len(text) > max_chars:
+        raise InvalidInput(
+            f"{source}: {len(text):,} characters is over the limit of "
+            f"{max_chars:,} (CITEBOT_MAX_DOCUMENT_CHARS); split it", "text",
+        )
+    return text

@@ -143,18 +143,6 @@ def test_the_int8_file_is_quantised_cached_and_reused(
     assert fp32._onnx_file() == files["fp32.onnx"]
 
 
-def test_a_failed_build_leaves_no_file_behind(tmp_path: Path) -> None:
-    fresh = Embedder(default_model(), precision="int8", cache_dir=tmp_path)
-
-    def half_written(tmp: Path) -> None:
-        tmp.write_bytes(b"half an ONNX file")
-        raise RuntimeError("disk full")
-
-    with pytest.raises(RuntimeError, match="disk full"):
-        fresh._cached("int8", half_written)
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_the_torch_backend_is_unchanged_and_refuses_int8(
     torch_embedder: Embedder, tmp_path: Path
 ) -> None:

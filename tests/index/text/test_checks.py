@@ -8,7 +8,16 @@ import unicodedata
 import pytest
 
 from citebot.index.errors import InvalidInput
-from citebot.index.text.checks import FORMAT, SOURCE_PATTERN, check_source, valid_unicode
+from citebot.index.text.checks import (
+    FORMAT,
+    SOURCE_PATTERN,
+    check_document_text,
+    check_question,
+    check_source,
+    check_top_k,
+    valid_field,
+    valid_unicode,
+)
 
 
 def test_valid_text_passes_through_unchanged() -> None:
@@ -55,3 +64,38 @@ def test_paths_that_escape_or_are_not_names_are_refused(name: str) -> None:
     with pytest.raises(InvalidInput):
         check_source(name)
     assert len(name) > 512 or not re.fullmatch(SOURCE_PATTERN, name)
+
+
+def test_a_question_is_trimmed_and_checked_once_with_its_field() -> None:
+    assert check_question("  Who spoke?\n", 20) == "Who spoke?"
+    for bad, said in ((" \t", "empty or only white space"), ("x" * 21, "21 characters; the "
+                                                                       "limit is 20")):
+        with pytest.raises(InvalidInput, match=said) as caught:
+            check_question(bad, 20)
+        assert caught.value.field == "question"
+
+
+def test_top_k_defaults_and_is_bounded() -> None:
+    assert check_top_k(None, 5, 50) == 5
+    assert check_top_k(50, 5, 50) == 50
+    for bad in (0, 51):
+        with pytest.raises(InvalidInput, match=f"between 1 and 50, not {bad}") as caught:
+            check_top_k(bad, 5, 50)
+        assert caught.value.field == "top_k"
+
+
+def test_a_document_text_must_have_words_and_fit() -> None:
+    assert check_document_text("a.txt", "Some text.", 100) == "Some text."
+    with pytest.raises(InvalidInput, match="a.txt: the document is empty"):
+        check_document_text("a.txt", "\n \n", 100)
+    with pytest.raises(InvalidInput, match="101 characters is over the limit of 100"):
+        check_document_text("a.txt", "x" * 101, 100)
+    with pytest.raises(InvalidInput, match="document text holds an invalid character") as caught:
+        check_document_text("a.txt", "bad \ud800", 100)
+    assert caught.value.field == "text"
+
+
+def test_a_field_error_names_its_field() -> None:
+    with pytest.raises(InvalidInput, match="history question holds") as caught:
+        valid_field("\udfff", "history", "history question")
+    assert caught.value.field == "history"
