@@ -28,6 +28,7 @@ from citebot.index.models import (
 )
 from citebot.index.settings import CoreSettings, RetrievalMode
 from citebot.index.store.chroma import Store
+from citebot.index.store.entities import EntityCache
 from citebot.index.store.layout import connect
 from citebot.index.store.lexical import LexicalIndex
 from citebot.index.store.lock import Lease, hold
@@ -39,7 +40,6 @@ from citebot.index.text.checks import (
     check_top_k,
     valid_field,
 )
-from citebot.index.text.entities import EntityCache
 from citebot.index.text.entities import pipeline as entity_pipeline
 from citebot.index.text.language import OTHER_LANGUAGE, other_language
 from citebot.index.text.sentences import sentences
@@ -147,7 +147,7 @@ class Citebot:
                 paths or [self.settings.corpus_dir], prune=prune, progress=progress
             )
             self.lexical.catch_up()
-            self.entities.add(self.store, ingestor.written)  # so questions never wait
+            self.entities.add(ingestor.written, self._stored)  # so questions never wait
         # again after: the next process to start then checks none of this ingest's sources
         # (after a large ingest, reading every record of its sources took seconds)
         self.clean_up()
@@ -168,7 +168,7 @@ class Citebot:
         with self._write_lock:  # held only to store it and update the lexical index
             self.store.write(versions)
             self.lexical.catch_up()
-            self.entities.add(self.store, written_ids(versions))  # so questions never wait
+            self.entities.add(written_ids(versions), self._stored)  # so questions never wait
         return self.store.metas([source])[source]
 
     @_reaching_store
@@ -188,7 +188,7 @@ class Citebot:
             for source in gone:
                 self.store.delete(source)
             self.lexical.catch_up()
-            self.entities.add(self.store, ingestor.written)
+            self.entities.add(ingestor.written, self._stored)
             return chunks
 
     @_reaching_store
@@ -263,6 +263,9 @@ class Citebot:
             max_sentences=self.settings.answer_sentences,
             unmentioned=unmentioned(question, chunks),
         ))
+
+    def _stored(self, ids: list[str]) -> list[ScoredChunk]:
+        return self.store.chunks_by_id(ids, dict.fromkeys(ids, 0.0))
 
     def _archive_holds(self, words: Iterable[str]) -> set[str]:
         """Those of ``words`` whose stems the archive's text contains."""

@@ -1,12 +1,6 @@
-"""Entities of the stored chunks (spaCy's small English model), cached in SQLite."""
+"""Entities found by spaCy's small English model (with the place pattern added)."""
 
-from collections.abc import Callable, Sequence
-
-import pytest
-
-from citebot.index.service import Citebot
-from citebot.index.text import entities
-from citebot.index.text.entities import Entity, EntityCache, find
+from citebot.index.text.entities import find
 
 
 def test_find_labels_people_places_dates_and_numbers() -> None:
@@ -21,24 +15,3 @@ def test_find_labels_people_places_dates_and_numbers() -> None:
     assert spans["Donetsk region"] == "LOC"
 
 
-def test_a_write_fills_the_cache_with_its_own_chunks_only(
-    make_bot: Callable[..., Citebot], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    bot = make_bot()
-    bot.add_document("notes/a.txt", "Volodymyr Zelensky spoke in Kyiv on Tuesday.")
-    computed: list[int] = []
-    real = entities.find
-
-    def spy(texts: Sequence[str], offsets: Sequence[int] = ()) -> list[list[Entity]]:
-        computed.append(len(texts))
-        return real(texts, offsets)
-
-    monkeypatch.setattr(entities, "find", spy)
-    bot.add_document("notes/b.txt", "The ministry met in Donetsk on April 9.")
-    assert computed == [1]  # the new document's one chunk, nothing else
-    vec = bot.embedder.embed_queries(["Where did the ministry meet?"])[0]
-    chunks = bot.retriever.retrieve("Where did the ministry meet?", vec, 1)
-    assert chunks[0].chunk.source == "notes/b.txt"
-    got = EntityCache(bot.settings.data_dir / "entities" / "citebot.db").of(chunks)
-    assert computed == [1]  # read back from the file by another instance, not recomputed
-    assert any(e.label == "DATE" for ents in got.values() for e in ents)

@@ -1,0 +1,63 @@
+"""The entities of the stored chunks (``text.entities``), computed once per chunk version,
+when this process writes it or first retrieves it, and kept in a SQLite file in the data
+folder. Like the lexical index it is derived data: keyed by chunk id (which names the
+document version), it can be deleted at any time and is refilled from the chunks in Chroma.
+"""
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from citebot.index.models import ScoredChunk
+from citebot.index.store.ids import chunk_id
+from citebot.index.text.entities import Entity, find
+
+_BATCH = 256
+
+
+class EntityCache:
+    """Entities by chunk id, computed once and kept in a SQLite file; safe across threads
+    (one connection behind a lock) and processes (SQLite's own locking)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        self._db.execute("CREATE TABLE IF NOT EXISTS ents (id TEXT PRIMARY KEY, spans TEXT)")
+
+    def of(self, chunks: Sequence[ScoredChunk]) -> dict[str, list[Entity]]:
+        """The entities of each chunk, by chunk id; missing ones are computed and kept."""
+        ids = {chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index): sc for sc in chunks}
+        found = self._read(list(ids))
+        missing = [i for i in ids if i not in found]
+        if missing:
+            texts = [ids[i].chunk.text for i in missing]
+            computed = find(texts, [ids[i].chunk.start for i in missing])
+            found.update(zip(missing, computed))
+            self._write(zip(missing, computed))
+        return found
+
+    def add(self, ids: Sequence[str],
+            read: Callable[[list[str]], Sequence[ScoredChunk]]) -> None:
+        """Compute the entities of these newly stored chunks, ``read`` from the store a
+        batch at a time (a write's own: its cost is in proportion to the write, and
+        questions about them never wait). Rows of chunks no longer stored are left behind:
+        keyed by version, they are never read again."""
+        for n in range(0, len(ids), _BATCH):
+            self.of(read(list(ids[n : n + _BATCH])))
+
+    def _read(self, ids: list[str]) -> dict[str, list[Entity]]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        with self._lock:
+            rows = self._db.execute(f"SELECT id, spans FROM ents WHERE id IN ({marks})", ids)
+            return {i: [Entity(*e) for e in json.loads(s)] for i, s in rows.fetchall()}
+
+    def _write(self, rows: Iterable[tuple[str, list[Entity]]]) -> None:
+        with self._lock:
+            self._db.executemany("INSERT OR REPLACE INTO ents VALUES (?, ?)",
+                                 [(i, json.dumps(ents)) for i, ents in rows])
+            self._db.commit()
