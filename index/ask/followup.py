@@ -39,11 +39,6 @@ def is_follow_up(question: str) -> bool:
     return bool(_DEPENDENT.search(question)) or len(question.split()) <= 3
 
 
-def contextualize(question: str, history: Sequence[Turn]) -> str:
-    """The text to retrieve with: the question, plus context when it depends on earlier turns."""
-    return resolve(question, history).query
-
-
 def resolve(question: str, history: Sequence[Turn]) -> Context:
     if not history or not is_follow_up(question):
         return Context(question, question)
