@@ -77,18 +77,22 @@ def valid_field(value: str, field: str, what: str | None = None) -> str:
         return valid_unicode(value, what or field)
 
 
+def check_text(value: str, field: str, max_chars: int, *, empty: str, over: str = "") -> str:
+    """``value`` trimmed, if it is valid, not blank and at most ``max_chars`` long: the rule
+    of a question and of a quote (both bounded by CITEBOT_MAX_QUESTION_CHARS)."""
+    value = valid_field(value, field).strip()
+    if not value:
+        raise InvalidInput(f"the {field} is empty or only white space: {empty}", field)
+    if len(value) > max_chars:
+        raise InvalidInput(f"the {field} is {len(value):,} characters; the limit is "
+                           f"{max_chars:,} (CITEBOT_MAX_QUESTION_CHARS){over}", field)
+    return value
+
+
 def check_question(question: str, max_chars: int) -> str:
     """The question, trimmed, if it is one citebot can answer."""
-    question = valid_field(question, "question").strip()
-    if not question:
-        raise InvalidInput("the question is empty or only white space: ask something, "
-                           "e.g. 'Who summoned the Chinese ambassador?'", "question")
-    if len(question) > max_chars:
-        raise InvalidInput(
-            f"the question is {len(question):,} characters; the limit is "
-            f"{max_chars:,} (CITEBOT_MAX_QUESTION_CHARS)", "question",
-        )
-    return question
+    return check_text(question, "question", max_chars,
+                      empty="ask something, e.g. 'Who summoned the Chinese ambassador?'")
 
 
 def check_top_k(top_k: int | None, default: int, most: int) -> int:

@@ -18,13 +18,13 @@ from functools import lru_cache
 from bm25s.stopwords import STOPWORDS_EN
 
 from citebot.index.embed.embedder import Embedder
-from citebot.index.errors import InvalidInput, concerning
+from citebot.index.errors import InvalidInput
 from citebot.index.ingest.loader import lines
 from citebot.index.models import Document, Match, Verdict, VerdictKind
 from citebot.index.store.chroma import Store
 from citebot.index.store.ids import sources_of
 from citebot.index.store.lexical import LexicalIndex
-from citebot.index.text.checks import valid_unicode
+from citebot.index.text.checks import check_text, valid_field
 from citebot.index.text.names import same_speaker
 from citebot.index.text.sentences import sentences
 from citebot.index.text.words import Words, segments
@@ -52,21 +52,13 @@ _STOPWORDS = frozenset(STOPWORDS_EN) - {"no", "not"}
 
 def check_quote(quote: str, speaker: str | None, max_chars: int) -> tuple[str, str | None]:
     """The quote and speaker, trimmed; ``InvalidInput`` saying what to fix otherwise."""
-    with concerning("quote"):
-        quote = valid_unicode(quote, "quote").strip()
-    if not quote:
-        raise InvalidInput("the quote is empty or only white space: send the words to check, "
-                           "e.g. 'The Chinese side has never provided lethal weapons'", "quote")
-    if len(quote) > max_chars:
-        raise InvalidInput(
-            f"the quote is {len(quote):,} characters; the limit is {max_chars:,} "
-            "(CITEBOT_MAX_QUESTION_CHARS): check a shorter passage", "quote",
-        )
+    quote = check_text(quote, "quote", max_chars, over=": check a shorter passage",
+                       empty="send the words to check, e.g. 'The Chinese side has never "
+                             "provided lethal weapons'")
     if not segments(quote):
         raise InvalidInput("the quote has no words, only punctuation: send the words to check",
                            "quote")
-    with concerning("speaker"):
-        speaker = valid_unicode(speaker or "", "speaker").strip() or None
+    speaker = valid_field(speaker or "", "speaker").strip() or None
     if speaker and len(speaker) > MAX_SPEAKER_CHARS:
         raise InvalidInput(f"the speaker is {len(speaker):,} characters; the limit is "
                            f"{MAX_SPEAKER_CHARS}: send a name", "speaker")

@@ -14,6 +14,7 @@ from citebot.index.text.checks import (
     check_document_text,
     check_question,
     check_source,
+    check_text,
     check_top_k,
     valid_field,
     valid_unicode,
@@ -99,3 +100,13 @@ def test_a_field_error_names_its_field() -> None:
     with pytest.raises(InvalidInput, match="history question holds") as caught:
         valid_field("\udfff", "history", "history question")
     assert caught.value.field == "history"
+
+
+def test_the_rule_of_a_question_and_a_quote_names_the_field_and_the_fix() -> None:
+    assert check_text(" said it ", "quote", 10, empty="send words") == "said it"
+    with pytest.raises(InvalidInput, match="^the quote is empty or only white space: send "
+                                           "words$"):
+        check_text("\n", "quote", 10, empty="send words")
+    with pytest.raises(InvalidInput, match=r"^the quote is 11 characters; the limit is 10 "
+                                           r"\(CITEBOT_MAX_QUESTION_CHARS\): shorter$"):
+        check_text("x" * 11, "quote", 10, empty="send words", over=": shorter")
