@@ -22,9 +22,7 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +34,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from serving import Server  # noqa: E402
 
 QUESTIONS = [
     "Who summoned the Chinese ambassador?",
@@ -49,7 +49,6 @@ QUESTIONS = [
     "What is the capital of Peru?",
     "What dual-use goods did China send to Russia?",
 ]
-READY_TIMEOUT = 600.0  # seconds: importing, loading the model and indexing on busy cores
 
 
 def summary(name: str, latencies: list[float], wall: float) -> dict[str, Any]:
@@ -90,35 +89,6 @@ def sequential(bot: Any, url: str, requests: int) -> tuple[dict[str, Any], dict[
             remote.append(time.perf_counter() - t)
     return (summary("in-process Citebot.ask", local, sum(local)),
             summary("POST /v1/ask, concurrency 1", remote, sum(remote)))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(data: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CITEBOT_DATA_DIR": str(data), "CITEBOT_CORPUS_DIR": str(ROOT / "corpus")}
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            [str(Path(sys.executable).parent / "citebot"), "serve", "--host", "127.0.0.1",
-             "--port", str(port)], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-        )
-
-
-def wait_ready(proc: subprocess.Popen[bytes], url: str) -> float:
-    start = time.monotonic()
-    while time.monotonic() - start < READY_TIMEOUT:
-        if proc.poll() is not None:
-            raise SystemExit(f"citebot serve exited with {proc.returncode}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
-                return time.monotonic() - start
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"the server was not ready after {READY_TIMEOUT:.0f} s")
 
 
 Call = Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]]
@@ -183,11 +153,10 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="citebot-bench-") as tmp:
         bot = make_bot(Path(tmp) / "inprocess")
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        proc = start_server(Path(tmp) / "server", port, Path(tmp) / "server.log")
+        server = Server(Path(tmp) / "server", Path(tmp) / "server.log")
+        url = server.url
         try:
-            ready = wait_ready(proc, url)
+            ready = server.wait_ready()
             # the floor: what HTTP, JSON and the event loop cost on a route with no work
             rows = [asyncio.run(over_http(url, "GET /healthz", health, args.requests, 1))]
             base, one = sequential(bot, url, args.requests)
@@ -195,8 +164,7 @@ def main() -> int:
             rows += [asyncio.run(over_http(url, "POST /v1/ask", ask, args.requests, c))
                      for c in args.levels]
         finally:
-            proc.terminate()
-            proc.wait(timeout=60)
+            server.stop()
     load = os.getloadavg()
     if args.json:
         print(json.dumps({"baseline": base, "http": rows, "ready_s": ready,

@@ -31,7 +31,6 @@ import json
 import os
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serving import free_port, memory_mb  # noqa: E402
 from standin import LABEL, Archive, StandInEmbedder  # noqa: E402
 
 from citebot.index.ingest.pipeline import Ingestor  # noqa: E402
@@ -64,23 +64,13 @@ def open_bot(data: Path, chroma_port: int | None = None) -> Citebot:
     return Citebot(settings, embedder=StandInEmbedder())  # type: ignore[arg-type]
 
 
-def rss_of(pid: int) -> float:
-    """Another process's RSS in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
-
-
 @contextmanager
 def chroma_server(data: Path, log: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     """``chroma run`` on the archive's own Chroma folder (the deployment of several
     replicas), on a free loopback port, until the block ends."""
     import httpx
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     args = [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(data / "chroma"),
             "--host", "127.0.0.1", "--port", str(port)]
     with log.open("ab") as out:
@@ -101,10 +91,7 @@ def chroma_server(data: Path, log: Path) -> Iterator[tuple[int, subprocess.Popen
 
 
 def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
+    return memory_mb(os.getpid())[0]
 
 
 def _cpu() -> float:
@@ -272,7 +259,7 @@ def served(data: Path, tmp: Path, given: dict[str, Any],
         job = {"kind": "serve", "chroma_port": port}
         out = step("asks through chroma run", job) if step else spawn(
             {**job, **given, "data": str(data)}, tmp)
-        out["server_rss_mb"] = rss_of(proc.pid)
+        out["server_rss_mb"] = memory_mb(proc.pid)[0]
     return out
 
 

@@ -22,6 +22,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def memory_mb(pid: int) -> tuple[float, float]:
+    """A process's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
+    fields = dict(line.split(":", 1) for line in
+                  Path(f"/proc/{pid}/status").read_text().splitlines())
+    return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+
+
 class Server:
     """``citebot serve`` (``citebot`` may be another checkout's, to compare versions) on a
     free loopback port over ``data``, indexing corpus/ on start; writes allowed."""
@@ -51,9 +58,7 @@ class Server:
 
     def memory_mb(self) -> tuple[float, float]:
         """The server's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
-        fields = dict(line.split(":", 1) for line in
-                      Path(f"/proc/{self.proc.pid}/status").read_text().splitlines())
-        return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+        return memory_mb(self.proc.pid)
 
     def stop(self) -> None:
         self.proc.terminate()
