@@ -16,7 +16,7 @@ from citebot.index.ask.retrieve import Retriever
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import concerning
 from citebot.index.ingest.loader import make_document, read
-from citebot.index.ingest.pipeline import Ingestor, Progress, written_ids
+from citebot.index.ingest.pipeline import Ingestor, Progress
 from citebot.index.models import (
     Answer,
     Document,
@@ -168,7 +168,9 @@ class Citebot:
         with self._write_lock:  # held only to store it and update the lexical index
             self.store.write(versions)
             self.lexical.catch_up()
-            self.entities.add(written_ids(versions), self._stored)  # so questions never wait
+            # so questions never wait; from the chunks in hand, not read back from Chroma
+            self.entities.of([ScoredChunk(chunk=c, title=None, score=0.0, doc_hash=v.doc.meta.hash)
+                              for v in versions for c in v.chunks])
         return self.store.metas([source])[source]
 
     @_reaching_store
