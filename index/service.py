@@ -142,12 +142,11 @@ class Citebot:
     ) -> IngestReport:
         self.clean_up()
         with self._write_lock:
-            ingestor = Ingestor(self.settings, self.embedder, self.store)
+            ingestor = Ingestor(self.settings, self.embedder, self.store, self.entities)
             report = ingestor.ingest_paths(
                 paths or [self.settings.corpus_dir], prune=prune, progress=progress
             )
             self.lexical.catch_up()
-            self.entities.add(ingestor.written, self._stored)  # so questions never wait
         # again after: the next process to start then checks none of this ingest's sources
         # (after a large ingest, reading every record of its sources took seconds)
         self.clean_up()
@@ -168,9 +167,7 @@ class Citebot:
         with self._write_lock:  # held only to store it and update the lexical index
             self.store.write(versions)
             self.lexical.catch_up()
-            # so questions never wait; from the chunks in hand, not read back from Chroma
-            self.entities.of([ScoredChunk(chunk=c, title=None, score=0.0, doc_hash=v.doc.meta.hash)
-                              for v in versions for c in v.chunks])
+            self.entities.keep(versions)  # so questions never wait
         return self.store.metas([source])[source]
 
     @_reaching_store
@@ -184,13 +181,12 @@ class Citebot:
             docs = list(docs)
             fresh = [d for d in docs if known.get(d.meta.source) != d.meta.hash]
             tick = progress(len(fresh)) if progress and fresh else None
-            ingestor = Ingestor(self.settings, self.embedder, self.store)
+            ingestor = Ingestor(self.settings, self.embedder, self.store, self.entities)
             chunks = ingestor.write(fresh, tick)
             gone = set(known) - {d.meta.source for d in docs}
             for source in gone:
                 self.store.delete(source)
             self.lexical.catch_up()
-            self.entities.add(ingestor.written, self._stored)
             return chunks
 
     @_reaching_store
@@ -265,9 +261,6 @@ class Citebot:
             max_sentences=self.settings.answer_sentences,
             unmentioned=unmentioned(question, chunks),
         ))
-
-    def _stored(self, ids: list[str]) -> list[ScoredChunk]:
-        return self.store.chunks_by_id(ids, dict.fromkeys(ids, 0.0))
 
     def _archive_holds(self, words: Iterable[str]) -> set[str]:
         """Those of ``words`` whose stems the archive's text contains."""

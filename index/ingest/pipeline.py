@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from citebot.index.models import (
 )
 from citebot.index.settings import CoreSettings
 from citebot.index.store.chroma import Store
-from citebot.index.store.ids import chunk_id
+from citebot.index.store.entities import EntityCache
 from citebot.index.store.records import Version
 
 Progress = Callable[[int], None]
@@ -48,11 +49,18 @@ def _batches(items: Sequence[SourceFile], size: int) -> Iterator[list[SourceFile
 
 
 class Ingestor:
-    def __init__(self, settings: CoreSettings, embedder: Embedder, store: Store) -> None:
+    """Chunks and embeds documents on the calling thread while a background thread stores
+    the group before (and finds its entities, so questions never wait for them): the model
+    keeps ~1.2 of the 2 cores busy, and spaCy's NER, ~40% of an ingest's time when it ran
+    after the model, fits in the rest (``benchmarks/ingest_query.py``)."""
+
+    def __init__(self, settings: CoreSettings, embedder: Embedder, store: Store,
+                 entities: EntityCache | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store
-        self.written: list[str] = []  # ids of the chunks this ingestor stored
+        self.entities = entities
+        self._behind = _Behind()
 
     def ingest_paths(
         self,
@@ -72,8 +80,9 @@ class Ingestor:
         counts = _Counts()
         shown = _Files(progress, len(files))
         first: dict[str, Path] = {}
-        for batch in _batches(files, _FILE_BATCH):
-            self._ingest_batch(batch, first, counts, shown)
+        with self._behind:  # every group stored when this ends, or the first failure raised
+            for batch in _batches(files, _FILE_BATCH):
+                self._ingest_batch(batch, first, counts, shown)
         shown.finish()
         if prune:
             present = {f.source for f in files}
@@ -122,15 +131,20 @@ class Ingestor:
         counts.added += sum(1 for d in fresh if d.meta.source not in known)
         counts.updated += sum(1 for d in fresh if d.meta.source in known)
         shown.skip(len(batch) - len(fresh))
-        counts.chunks += self.write(fresh, shown.tick() if fresh else None)
+        counts.chunks += self._write(fresh, shown.tick() if fresh else None)
 
     def write(self, docs: Iterable[Document], tick: Progress | None = None) -> int:
-        """Chunk, embed and store documents; returns the number of chunks written.
+        """Chunk, embed and store documents; returns the number of chunks written, once
+        all are stored.
 
         Documents are embedded and stored in groups for throughput; a group becomes visible
         only once all its chunks are stored, so a failure never leaves a document half
         indexed.
         """
+        with self._behind:
+            return self._write(docs, tick)
+
+    def _write(self, docs: Iterable[Document], tick: Progress | None) -> int:
         total = 0
         group: list[tuple[Document, list[Chunk]]] = []
         for doc in docs:
@@ -168,17 +182,56 @@ class Ingestor:
         return versions
 
     def _flush(self, group: list[tuple[Document, list[Chunk]]], tick: Progress | None) -> int:
+        if not group:
+            return 0
         shown = _Shown(tick, len(group), sum(len(p) for _, p in group))
         versions = self._embed(group, shown.embedded)
-        self.store.write(versions)
-        self.written += written_ids(versions)
-        shown.stored()
+        self._behind.run(lambda: self._store(versions), then=shown.stored)
         return shown.chunks
 
+    def _store(self, versions: list[Version]) -> None:
+        self.store.write(versions)
+        if self.entities is not None:
+            self.entities.keep(versions)
 
-def written_ids(versions: Sequence[Version]) -> list[str]:
-    """The chunk ids of stored versions (caches derived from chunks fill themselves from them)."""
-    return [chunk_id(c.source, v.doc.meta.hash, c.index) for v in versions for c in v.chunks]
+
+class _Behind:
+    """One job at a time on a background thread, at most one waiting: memory holds the
+    group being stored and the one being embedded, never more. A job's failure is raised
+    on the calling thread at the next ``run`` or at the end of the ``with`` block; ``then``
+    (progress) runs on the calling thread too, after its job succeeded."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._last: tuple[Future[None], Callable[[], None]] | None = None
+        self._depth = 0
+
+    def run(self, job: Callable[[], None], then: Callable[[], None]) -> None:
+        self.wait()
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="citebot-store")
+        self._last = (self._pool.submit(job), then)
+
+    def wait(self) -> None:
+        if self._last is not None:
+            (future, then), self._last = self._last, None
+            future.result()
+            then()
+
+    def __enter__(self) -> "_Behind":
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth:
+            return
+        try:
+            self.wait()  # on a failure too: no write goes on after the caller has moved on
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
 
 
 class _Files:

@@ -7,14 +7,13 @@ document version), it can be deleted at any time and is refilled from the chunks
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from citebot.index.models import ScoredChunk
 from citebot.index.store.ids import chunk_id
+from citebot.index.store.records import Version
 from citebot.index.text.entities import Entity, find
-
-_BATCH = 256
 
 
 class EntityCache:
@@ -39,14 +38,13 @@ class EntityCache:
             self._write(zip(missing, computed))
         return found
 
-    def add(self, ids: Sequence[str],
-            read: Callable[[list[str]], Sequence[ScoredChunk]]) -> None:
-        """Compute the entities of these newly stored chunks, ``read`` from the store a
-        batch at a time (a write's own: its cost is in proportion to the write, and
-        questions about them never wait). Rows of chunks no longer stored are left behind:
-        keyed by version, they are never read again."""
-        for n in range(0, len(ids), _BATCH):
-            self.of(read(list(ids[n : n + _BATCH])))
+    def keep(self, versions: Sequence[Version]) -> None:
+        """Compute and keep the entities of newly written versions, from the chunks in hand
+        (a write's own: its cost is in proportion to the write, and questions about it
+        never wait). Rows of chunks no longer stored are left behind: keyed by version,
+        they are never read again."""
+        self.of([ScoredChunk(chunk=c, title=None, score=0.0, doc_hash=v.doc.meta.hash)
+                 for v in versions for c in v.chunks])
 
     def _read(self, ids: list[str]) -> dict[str, list[Entity]]:
         if not ids:

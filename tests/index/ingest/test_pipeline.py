@@ -1,7 +1,9 @@
 import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -9,10 +11,12 @@ import pytest
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import EmptyCorpus
 from citebot.index.ingest import pipeline
-from citebot.index.ingest.loader import SourceFile
+from citebot.index.ingest.loader import SourceFile, discover
 from citebot.index.models import Chunk, Document
 from citebot.index.service import Citebot
 from citebot.index.settings import default_model
+from citebot.index.store import entities
+from citebot.index.text.entities import Entity
 from citebot.settings import Settings
 from tests.conftest import CORPUS
 
@@ -162,3 +166,86 @@ def test_unchanged_files_are_skipped_by_stamp_without_being_read(
     assert (relabelled.updated, relabelled.chunks) == (1, 0)  # no new version, nothing embedded
     assert read == ["003_c2cc60b2651c84c4.txt"]
     assert bot.document("003_c2cc60b2651c84c4.txt").meta.title == "A sidecar title"
+
+
+def _small_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "_EMBED_GROUP", 6)  # the sample corpus in several groups
+
+
+def test_a_group_is_embedded_while_the_one_before_is_stored(
+    make_bot: Callable[..., Citebot], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _small_groups(monkeypatch)
+    bot = make_bot()
+    s = bot.settings
+    total = sum(len(pipeline.chunk(pipeline.load(f), bot.embedder.count_tokens, s.chunk_tokens,
+                                   s.chunk_overlap_sentences)) for f in discover([CORPUS]))
+    started = threading.Condition()
+    embedded = stored = 0  # chunks handed to the model, chunks handed to the store
+    real_embed, real_write = bot.embedder.embed_chunks, bot.store.write
+    overlapped: list[bool] = []
+
+    def embed(chunks: Any, done: Any = None) -> Any:
+        nonlocal embedded
+        with started:
+            embedded += len(chunks)
+            started.notify_all()
+        return real_embed(chunks, done)
+
+    def write(versions: Any) -> None:
+        nonlocal stored
+        stored += sum(len(v.chunks) for v in versions)
+        if stored < total:  # the next group's embedding begins while this one is stored
+            with started:
+                overlapped.append(started.wait_for(lambda: embedded > stored, timeout=30))
+        real_write(versions)
+
+    monkeypatch.setattr(bot.embedder, "embed_chunks", embed)
+    monkeypatch.setattr(bot.store, "write", write)
+    report = bot.ingest()
+    assert (report.added, report.chunks, stored) == (5, total, total)
+    assert len(overlapped) >= 2 and all(overlapped)
+    assert bot.ask("Who summoned the Chinese ambassador?").found
+
+
+def test_a_failed_store_write_is_raised_and_leaves_whole_documents(
+    make_bot: Callable[..., Citebot], corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _small_groups(monkeypatch)
+    bot = make_bot(corpus_dir=corpus_copy)
+    real_write, calls = bot.store.write, []
+
+    def write(versions: Any) -> None:
+        calls.append(len(versions))
+        if len(calls) == 2:
+            raise RuntimeError("simulated store failure")
+        real_write(versions)
+
+    monkeypatch.setattr(bot.store, "write", write)
+    with pytest.raises(RuntimeError, match="simulated store failure"):
+        bot.ingest()
+    assert not [t for t in threading.enumerate() if t.name.startswith("citebot-store")]
+    stored = bot.store.hashes()
+    assert 0 < len(stored) < 5  # the first group, committed; nothing after the failure
+    ids, _ = bot.store.version_chunks(stored)
+    assert len(ids) == sum(bot.store.metas(stored)[s].chunks for s in stored)  # whole ones
+    monkeypatch.setattr(bot.store, "write", real_write)
+    again = bot.ingest()
+    assert (again.unchanged, again.added) == (len(stored), 5 - len(stored))
+
+
+def test_an_ingest_finds_the_entities_of_what_it_wrote(
+    make_bot: Callable[..., Citebot], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = make_bot()
+    bot.ingest()
+    computed: list[int] = []
+    real = entities.find
+
+    def spy(texts: Sequence[str], offsets: Sequence[int] = ()) -> list[list[Entity]]:
+        computed.append(len(texts))
+        return real(texts, offsets)
+
+    monkeypatch.setattr(entities, "find", spy)
+    answer = bot.ask("Where were the Chinese soldiers captured?")
+    assert answer.found and computed == []  # every retrieved chunk's entities were kept
