@@ -10,6 +10,7 @@ to the nearest PERSON parsed before them, roles and bodies ("the ministry") as
 ``people.Context`` resolves them for the patterns.
 """
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +20,8 @@ from citebot.index.verify.people import Context, context
 from citebot.index.verify.quotations import line_of
 from citebot.index.verify.subjects import PRONOUNS, VERBS, Subject, parse_subject, tokens
 
+_QUOTED = re.compile(r'(?:(?<![^\s(\[—–-])"|“)[^"“”\n]*?(?:"(?=[\s,.;:!?)]|$)|”|(?=[.!?]\s+["“])|$)',
+                     re.MULTILINE)
 SPEAKERS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 # a participle or a second verb takes the subject of the clause it hangs from
@@ -40,9 +43,20 @@ def attribute(text: str, start: int, end: int) -> str | None:
                        (start, end))
     lo, hi = _window(text, first, last)
     doc = pipeline()(text[lo:hi])
-    verb = _speech_verb(doc, first - lo, last - lo)
-    who = _subject(verb) if verb is not None else _according(doc, first - lo, last - lo)
-    return _resolve(who, doc, people, lo) if who is not None else None
+    # words inside any quotation are what was said, not who said it
+    quoted = [*_quoted(doc.text), (first - lo, last - lo)]
+    outside = [t for t in doc if not any(a <= t.idx < b for a, b in quoted)]
+    verb = _speech_verb(doc, outside, first - lo, last - lo)
+    who = _subject(verb) if verb is not None else _according(outside)
+    return _resolve(who, outside, people, lo) if who is not None else None
+
+
+def _quoted(window: str) -> list[tuple[int, int]]:
+    """Quoted stretches of the window, from an opening mark to its closing mark or the end
+    of the sentence: straight marks pair up by their side (an opening one follows a space),
+    since news copy often leaves a quotation unclosed when the next one opens ("…
+    problems. "He has …")."""
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(window)]
 
 
 def _window(text: str, first: int, last: int) -> tuple[int, int]:
@@ -68,10 +82,10 @@ def _last_sentence(text: str, line_start: int) -> int:
     return spans[-1].start if spans else line_start
 
 
-def _speech_verb(doc: Any, first: int, last: int) -> Any:
+def _speech_verb(doc: Any, outside: list[Any], first: int, last: int) -> Any:
     """The speech verb that governs the quotation, else one in its sentence, else for a
     quotation that opens its sentence ("“A,” X said. “B.”") the last one before it."""
-    verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() in VERBS
+    verbs = [t for t in outside if t.pos_ == "VERB" and t.lemma_.lower() in VERBS
              and not first <= t.idx < last]
     inside = [t for t in doc if first <= t.idx < last]
     if not verbs or not inside:
@@ -97,9 +111,12 @@ def _distance(tok: Any, first: int, last: int) -> int:
 
 
 def _subject(verb: Any) -> Any:
-    """The verb's subject, or that of the clause it hangs from ("…, saying …")."""
+    """The verb's subject ("described by Jobs": the agent), or that of the clause it hangs
+    from ("…, saying …")."""
     for _ in range(3):
-        found = [c for c in verb.children if c.dep_ in _SUBJECTS]
+        agents = [c for a in verb.children if a.dep_ == "agent"
+                  for c in a.children if c.dep_ == "pobj"]
+        found = agents or [c for c in verb.children if c.dep_ in _SUBJECTS]
         if found:
             return found[0]
         if verb.dep_ not in _BORROWS or verb.head is verb:
@@ -108,10 +125,10 @@ def _subject(verb: Any) -> Any:
     return None
 
 
-def _according(doc: Any, first: int, last: int) -> Any:
-    """``according to X``, in the sentence holding the quoted words."""
-    for tok in doc:
-        if tok.lower_ == "according" and not first <= tok.idx < last:
+def _according(outside: list[Any]) -> Any:
+    """``according to X``."""
+    for tok in outside:
+        if tok.lower_ == "according":
             objects = [c for to in tok.children if to.lower_ == "to"
                        for c in to.children if c.dep_ == "pobj"]
             if objects:
@@ -119,32 +136,46 @@ def _according(doc: Any, first: int, last: int) -> Any:
     return None
 
 
-def _resolve(tok: Any, doc: Any, people: Context, lo: int) -> str | None:
-    """A name for the subject: its entity, a pronoun's antecedent, a role's holder."""
+def _resolve(tok: Any, outside: list[Any], people: Context, lo: int) -> str | None:
+    """A name for the subject: its entity, a pronoun's antecedent, a role's holder, a
+    body's full name, else the noun phrase itself ("the suit")."""
     at = lo + tok.idx
     if tok.lower_ in PRONOUNS:
-        named = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= tok.idx]
-        if named:
-            return people.full_name(join_name(tuple(named[-1].text.split())))
-        return people.resolve(Subject("pronoun", (tok.lower_,)), at)
-    entity = _entity(tok)
+        return _antecedent(tok, outside, people, at)
+    entity = _entity(tok, (tok, *(c for c in tok.children if c.dep_ == "appos")))
     if entity is not None:
         return people.full_name(join_name(tuple(entity.text.split())))
-    phrase = doc[tok.left_edge.i : tok.i + 1]
+    phrase = tok.doc[tok.left_edge.i : tok.i + 1]
     subject = parse_subject(tokens(phrase.text))
-    if subject is not None:
-        return people.resolve(subject, at)
-    if tok.pos_ in ("NOUN", "PROPN"):
-        return str(phrase.text)
-    return None
+    found = people.resolve(subject, at) if subject is not None else None
+    # "a Vodafone spokesman": the body the role speaks for
+    entity = _entity(tok, [c for c in tok.children if c.dep_ in ("compound", "poss")])
+    if found is None and entity is not None and entity.label_ == "ORG":
+        found = people.full_name(join_name(tuple(entity.text.split())))
+    definite = any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
+    # an unresolved role ("the spokesman") names nobody: unattributed beats misattributed
+    if found is None and tok.pos_ in ("NOUN", "PROPN") and definite and (
+            subject is None or subject.kind != "role"):
+        found = str(phrase.text)
+    return found
 
 
-def _entity(tok: Any) -> Any:
-    """The speaker entity the subject is or names: "Richard Moffat", "a Vodafone
-    spokesman" (Vodafone), "one of their lawyers, Michalis Dimitrakopoulos"."""
-    for cand in (tok, *(c for c in tok.children if c.dep_ == "appos"),
-                 *(c for c in tok.children if c.dep_ in ("compound", "poss"))):
-        ent = next((e for e in cand.doc.ents
+def _antecedent(tok: Any, outside: list[Any], people: Context, at: int) -> str | None:
+    """The last person named before the pronoun outside quotations, in the parsed window
+    (one who is a clause's subject first), else as the patterns resolve it."""
+    persons = [t for t in outside if t.i < tok.i and t.ent_type_ == "PERSON"]
+    subjects = [t for t in persons if t.dep_ in _SUBJECTS]
+    for t in (subjects or persons)[-1:]:
+        ent = next(e for e in t.doc.ents if e.start <= t.i < e.end)
+        return people.full_name(join_name(tuple(ent.text.split())))
+    return people.resolve(Subject("pronoun", (tok.lower_,)), at)
+
+
+def _entity(tok: Any, candidates: Any) -> Any:
+    """The first speaker entity among ``candidates``: "Richard Moffat", "one of their
+    lawyers, Michalis Dimitrakopoulos" (the apposition)."""
+    for cand in candidates:
+        ent = next((e for e in tok.doc.ents
                     if e.start <= cand.i < e.end and e.label_ in SPEAKERS), None)
         if ent is not None:
             return ent
