@@ -1,12 +1,13 @@
 """Who spoke quoted words, read from spaCy's dependency parse (the small English pipeline).
 
-The alternative to the hand-written patterns of ``speakers.py``, measured against them by
-``evaluate/speakers.py``. Only the quotation's sentences and their neighbours are parsed
-(never the whole document): a speech verb (lemma in ``subjects.VERBS``) that governs the
-quotation, else one in the same sentence, else, for a quotation that opens its sentence,
-the last one before it; its subject (``nsubj``, or the subject of the clause a participle
-hangs from) is expanded to its PERSON/ORG/NORP/GPE entity or noun phrase. Pronouns resolve
-to the nearest PERSON parsed before them, roles and bodies ("the ministry") as
+The fallback of the hand-written patterns of ``speakers.py`` when they find nobody,
+measured against them by ``evaluate/speakers.py``; for quotations only. Only the
+quotation's sentences and their neighbours are parsed (never the whole document): a
+speech verb (lemma in ``subjects.VERBS``) that governs the quotation, else one in the same
+sentence, else, for a quotation that opens its sentence, the last one before it; its
+subject (``nsubj``, a passive's agent, or the subject of the clause a participle hangs
+from) is expanded to its PERSON/ORG/NORP/GPE entity or noun phrase. Pronouns resolve to the
+nearest person parsed before them outside quotations, roles and bodies ("the ministry") as
 ``people.Context`` resolves them for the patterns.
 """
 
@@ -20,8 +21,10 @@ from citebot.index.verify.people import Context, context
 from citebot.index.verify.quotations import line_of
 from citebot.index.verify.subjects import PRONOUNS, VERBS, Subject, parse_subject, tokens
 
-_QUOTED = re.compile(r'(?:(?<![^\s(\[—–-])"|“)[^"“”\n]*?(?:"(?=[\s,.;:!?)]|$)|”|(?=[.!?]\s+["“])|$)',
-                     re.MULTILINE)
+_QUOTED = re.compile(
+    r'(?:(?<![^\s(\[—–-])"|“)[^"“”\n]*?(?:"(?=[\s,.;:!?)]|$)|”|(?=[.!?]\s+["“])|$)',
+    re.MULTILINE,
+)
 SPEAKERS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 # a participle or a second verb takes the subject of the clause it hangs from
@@ -37,15 +40,19 @@ def pipeline() -> Any:
 
 
 def attribute(text: str, start: int, end: int) -> str | None:
-    """Who the corpus says said ``text[start:end]`` (a name, a body such as a ministry)."""
+    """Who the corpus says said ``text[start:end]``, when it stands in quotation marks (a
+    name, a body such as a ministry); reported speech is left to the patterns."""
     people = context(text)
     first, last = next(((a, b) for a, b in people.quoted if a < end and start < b),
                        (start, end))
     lo, hi = _window(text, first, last)
+    quoted = _quoted(text[lo:hi])
+    if (first, last) == (start, end) and not any(a <= start - lo < b for a, b in quoted):
+        return None
     doc = pipeline()(text[lo:hi])
     # words inside any quotation are what was said, not who said it
-    quoted = [*_quoted(doc.text), (first - lo, last - lo)]
-    outside = [t for t in doc if not any(a <= t.idx < b for a, b in quoted)]
+    outside = [t for t in doc if not any(a <= t.idx < b for a, b in
+                                         [*quoted, (first - lo, last - lo)])]
     verb = _speech_verb(doc, outside, first - lo, last - lo)
     who = _subject(verb) if verb is not None else _according(outside)
     return _resolve(who, outside, people, lo) if who is not None else None
@@ -107,7 +114,8 @@ def _speech_verb(doc: Any, outside: list[Any], first: int, last: int) -> Any:
 
 
 def _distance(tok: Any, first: int, last: int) -> int:
-    return first - tok.idx if tok.idx < first else tok.idx - last
+    at = int(tok.idx)
+    return first - at if at < first else at - last
 
 
 def _subject(verb: Any) -> Any:
