@@ -10,11 +10,16 @@ with a handful of fixed patterns this module reads directly:
 Titles are set aside (``Ukrainian President Volodymyr Zelenskyy`` → the person), and a role
 ("the Ukrainian president", "the ministry") resolves to the last person or body named with
 that title or noun (``people.Context``).
+
+When the patterns find nobody, spaCy's parse is asked (``parsed.py``): on 61 BBC quotations
+the patterns were not written on, right 0.295 alone, 0.574 with it; on the sample's 28,
+0.821 either way (``python -m citebot.evaluate.speakers``).
 """
 
 import re
 
 from citebot.index.text.sentences import sentences
+from citebot.index.verify import parsed
 from citebot.index.verify.people import context
 from citebot.index.verify.quotations import line_of
 from citebot.index.verify.subjects import (
@@ -32,7 +37,13 @@ _BYLINE = re.compile(r"[^\W\d_][\w’'.-]*(?:[ \t]+[^\W\d_][\w’'.-]*){0,4}")
 
 
 def attribute(text: str, start: int, end: int) -> str | None:
-    """Who the corpus says said ``text[start:end]`` (a name, a body such as a ministry)."""
+    """Who the corpus says said ``text[start:end]`` (a name, a body such as a ministry):
+    the patterns, else spaCy's parse of the quotation's sentences."""
+    return patterns(text, start, end) or parsed.attribute(text, start, end)
+
+
+def patterns(text: str, start: int, end: int) -> str | None:
+    """Who the hand-written patterns say said ``text[start:end]``."""
     quote = _quotation(text, start, end)
     people = context(text)
     if quote is None:
