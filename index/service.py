@@ -45,6 +45,7 @@ from citebot.index.text.language import OTHER_LANGUAGE, other_language
 from citebot.index.text.sentences import sentences
 from citebot.index.text.tokens import terms
 from citebot.index.verify.anchors import identity
+from citebot.index.verify.parsed import pipeline as parser_pipeline
 from citebot.index.verify.verdicts import check_quote, verify_quote
 
 LEFTOVER_SECONDS = 600.0  # a write older than this, never committed, was killed
@@ -112,6 +113,7 @@ class Citebot:
         vec = self.embedder.embed_queries(["warm up"])[0]
         sentences("Warm up. The sentence splitter loads its model once.", 0, 53)
         entity_pipeline()  # spaCy: ~3 s to import and load, paid before the first "who?"
+        parser_pipeline()  # ~2 s more: quote verification's fallback for who spoke
         self.store.warm(vec)
         self.retriever.retrieve("warm up", vec, 1, "hybrid")
 

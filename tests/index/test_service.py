@@ -9,6 +9,7 @@ from citebot.index.models import Answer, Turn
 from citebot.index.service import Citebot
 from citebot.index.text.entities import pipeline as entity_pipeline
 from citebot.index.text.language import OTHER_LANGUAGE
+from citebot.index.verify.parsed import pipeline as parser_pipeline
 from tests.conftest import CORPUS
 
 QUESTIONS = [
@@ -181,10 +182,12 @@ def test_warm_up_loads_the_models_a_first_question_needs(
     make_bot: Callable[..., Citebot],
 ) -> None:
     entity_pipeline.cache_clear()
+    parser_pipeline.cache_clear()
     bot = make_bot()
     bot.add_document("x.txt", "Lin Jian spoke in Beijing on Tuesday.")
     bot.warm_up()
     assert entity_pipeline.cache_info().currsize == 1  # spaCy: loaded before any "who?"
+    assert parser_pipeline.cache_info().currsize == 1  # and its parser, before a verify
     assert bot.ask("Who spoke in Beijing?").found
 
 
