@@ -1,7 +1,7 @@
 """Shared fixtures: the real embedding model and a real embedded Chroma, offline."""
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -10,6 +10,7 @@ from citebot.index import offline  # noqa: F401
 from citebot.index.embed.embedder import Embedder
 from citebot.index.service import Citebot
 from citebot.index.settings import default_model
+from citebot.index.text.entities import Entity
 from citebot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,3 +51,23 @@ def corpus_copy(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     return target
+
+
+@pytest.fixture
+def entity_calls(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[int]]:
+    """Call to start counting the entity cache's spaCy runs: the list it returns grows by
+    the number of texts each run reads (the runs still happen, for real)."""
+    from citebot.index.store import entities
+
+    def start() -> list[int]:
+        computed: list[int] = []
+        real = entities.find
+
+        def spy(texts: Sequence[str], offsets: Sequence[int] = ()) -> list[list[Entity]]:
+            computed.append(len(texts))
+            return real(texts, offsets)
+
+        monkeypatch.setattr(entities, "find", spy)
+        return computed
+
+    return start

@@ -1,7 +1,7 @@
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,6 @@ from citebot.index.ingest.loader import SourceFile, discover
 from citebot.index.models import Chunk, Document
 from citebot.index.service import Citebot
 from citebot.index.settings import default_model
-from citebot.index.store import entities
-from citebot.index.text.entities import Entity
 from citebot.settings import Settings
 from tests.conftest import CORPUS
 
@@ -235,17 +233,10 @@ def test_a_failed_store_write_is_raised_and_leaves_whole_documents(
 
 
 def test_an_ingest_finds_the_entities_of_what_it_wrote(
-    make_bot: Callable[..., Citebot], monkeypatch: pytest.MonkeyPatch
+    make_bot: Callable[..., Citebot], entity_calls: Callable[[], list[int]]
 ) -> None:
     bot = make_bot()
     bot.ingest()
-    computed: list[int] = []
-    real = entities.find
-
-    def spy(texts: Sequence[str], offsets: Sequence[int] = ()) -> list[list[Entity]]:
-        computed.append(len(texts))
-        return real(texts, offsets)
-
-    monkeypatch.setattr(entities, "find", spy)
+    computed = entity_calls()
     answer = bot.ask("Where were the Chinese soldiers captured?")
     assert answer.found and computed == []  # every retrieved chunk's entities were kept

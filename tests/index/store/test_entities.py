@@ -1,28 +1,17 @@
 """The entity cache: entities of the stored chunks, computed once per version, in SQLite."""
 
-from collections.abc import Callable, Sequence
-
-import pytest
+from collections.abc import Callable
 
 from citebot.index.service import Citebot
-from citebot.index.store import entities
 from citebot.index.store.entities import EntityCache
-from citebot.index.text.entities import Entity
 
 
 def test_a_write_fills_the_cache_with_its_own_chunks_only(
-    make_bot: Callable[..., Citebot], monkeypatch: pytest.MonkeyPatch
+    make_bot: Callable[..., Citebot], entity_calls: Callable[[], list[int]]
 ) -> None:
     bot = make_bot()
     bot.add_document("notes/a.txt", "Volodymyr Zelensky spoke in Kyiv on Tuesday.")
-    computed: list[int] = []
-    real = entities.find
-
-    def spy(texts: Sequence[str], offsets: Sequence[int] = ()) -> list[list[Entity]]:
-        computed.append(len(texts))
-        return real(texts, offsets)
-
-    monkeypatch.setattr(entities, "find", spy)
+    computed = entity_calls()
     bot.add_document("notes/b.txt", "The ministry met in Donetsk on April 9.")
     assert computed == [1]  # the new document's one chunk, nothing else
     vec = bot.embedder.embed_queries(["Where did the ministry meet?"])[0]
