@@ -13,7 +13,7 @@ from pathlib import Path
 from citebot.index.models import ScoredChunk
 from citebot.index.store.ids import chunk_id
 from citebot.index.store.records import Version
-from citebot.index.text.entities import Entity, find
+from citebot.index.text.entities import Entity, find, within
 
 
 class EntityCache:
@@ -49,7 +49,7 @@ class EntityCache:
         for v, found in zip(versions, find([v.doc.text for v in versions])):
             for c in v.chunks:
                 key = chunk_id(c.source, v.doc.meta.hash, c.index)
-                rows.append((key, [e for e in found if c.start <= e.start and e.end <= c.end]))
+                rows.append((key, within(found, c.start, c.end)))
         self._write(rows)
 
     def _read(self, ids: list[str]) -> dict[str, list[Entity]]:

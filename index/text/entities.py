@@ -5,7 +5,7 @@ a date, a number) from one that is merely on topic. spaCy costs ~10 ms a chunk, 
 for every question: ``store/entities.py`` keeps them per chunk version.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -49,4 +49,9 @@ def find(texts: Sequence[str], offsets: Sequence[int] = ()) -> list[list[Entity]
 def in_span(entities: Mapping[str, list[Entity]], key: str, start: int,
             end: int) -> list[Entity]:
     """The entities of chunk ``key`` that lie inside ``[start, end)``."""
-    return [e for e in entities.get(key, ()) if start <= e.start and e.end <= end]
+    return within(entities.get(key, ()), start, end)
+
+
+def within(entities: Iterable[Entity], start: int, end: int) -> list[Entity]:
+    """Those of ``entities`` that lie inside ``[start, end)``."""
+    return [e for e in entities if start <= e.start and e.end <= end]
