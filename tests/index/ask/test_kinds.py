@@ -49,3 +49,23 @@ def test_of_kind_leaves_out_what_the_question_names() -> None:
     shifted = [Entity(e.start + 100, e.end + 100, e.label) for e in ents]
     assert of_kind(number, shifted, text, 100, "How many fought?") == [shifted[1]]
     assert of_kind(None, ents, text, 0, "What did he say?") == []
+
+
+def test_of_kind_sees_the_question_name_behind_an_article_or_a_possessive() -> None:
+    text = "Tests ran at the Kennedy Space Center; ABC hired Frank Marx."
+    ents = [Entity(13, 37, "FAC"), Entity(39, 42, "ORG"), Entity(49, 59, "PERSON")]
+    where = asked("Where did the crew test at Kennedy Space Center?")
+    assert of_kind(where, ents, text, 0, "Where did the crew test at Kennedy Space Center?") == []
+    who = asked("Who was ABC's vice-president?")
+    assert of_kind(who, ents, text, 0, "Who was ABC's vice-president?") == [ents[2]]
+
+
+@pytest.mark.parametrize(("said", "kept"), [
+    ("April 9", True), ("Tuesday", True), ("the 1990s", True), ("the Middle Ages", True),
+    ("the eighteenth century", True), ("last year", True), ("early spring", True),
+    ("the years", False), ("Days", False), ("the dynasty", False), ("annual", False),
+])
+def test_of_kind_leaves_out_dates_that_name_no_time(said: str, kept: bool) -> None:
+    text = f"It happened {said}."
+    ents = [Entity(12, 12 + len(said), "DATE")]
+    assert bool(of_kind(asked("When did it happen?"), ents, text, 0, "When?")) is kept
