@@ -39,3 +39,18 @@ def test_he_after_a_turn_about_zelensky_answers_with_zelenskys_words(
                             history=[Turn(question=first.question, answer=first.answer)])
     best = answer.citations[0].text
     assert "drone" in best and "Zelensky" in best, answer.answer
+
+
+def test_when_did_that_happen_after_the_donetsk_answer_gives_its_date(
+    corpus_bot: Citebot,
+) -> None:
+    # issue 13's follow-up: "that" is the capture the earlier answer cited
+    donetsk = Turn(
+        question="Where were the Chinese soldiers captured?",
+        answer="He added, “Our military captured two Chinese citizens who fought in the Russian "
+        "army. This happened on the territory of Ukraine – in the Donetsk region.” [1]",
+    )
+    answer = corpus_bot.ask("And when did that happen?", history=[donetsk])
+    assert answer.found and answer.short is not None, answer.answer
+    assert answer.short.text in {"April 9", "Tuesday"}, answer.short
+    assert "captured" in answer.citations[0].text
