@@ -3,7 +3,7 @@
 spaCy's machine-learning library, thinc, imports torch when it is installed, for the models
 that run on it; this pipeline runs on numpy, and citebot's embedder on ONNX. The import
 costs ~180 MB in every process that finds entities (`benchmarks/memory.py`: a restarted
-server 665 → 488 MB RSS; the entities found are the same, as fast), so thinc's own
+server 662 → 485 MB RSS; the entities found are the same, as fast), so thinc's own
 ``import torch`` is refused and thinc records torch as absent. Hand-written: thinc has no
 switch for it. Only thinc's import is refused (an import finder that looks at who
 imports), so anything else importing torch (the embedder's ONNX export) gets it. The
