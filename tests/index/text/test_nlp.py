@@ -31,8 +31,8 @@ def test_both_pipelines_load_without_torch_and_torch_still_imports_afterwards() 
 
 
 def test_the_installed_finder_lets_any_other_import_of_torch_through() -> None:
-    # the finder stays installed: the embedder's ONNX export imports torch after it; thinc,
-    # imported once torch is loaded, finds it in sys.modules and uses it
+    # the finder stays installed after spaCy loads; an import of torch from anywhere but
+    # thinc (the embedder's ONNX export) gets it
     out = _run("""
         import sys
         from citebot.index.text.nlp import load
