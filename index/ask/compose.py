@@ -1,12 +1,12 @@
 """Compose an extractive answer from ranked candidates: verbatim spans with citations, and
 the short answer when the best span holds exactly one thing of the kind asked for."""
 
-import re
 from collections.abc import Sequence
 
 from citebot.index.ask.candidates import Candidate
 from citebot.index.models import Answer, Citation, Short
 from citebot.index.text.tokens import terms
+from citebot.index.text.words import POSSESSIVE
 
 NOT_FOUND = "I found nothing in the corpus that answers this question."
 # One span when the best is this likely to hold the answer, else the next ones while they
@@ -18,7 +18,6 @@ NOT_FOUND = "I found nothing in the corpus that answers this question."
 SURE = 0.8
 CLOSE = 0.5
 MARGIN = 0.12  # spans whose match score is this far below the best one are not cited
-_POSSESSIVE = re.compile(r"[’']s$")
 
 
 def compose(
@@ -93,7 +92,7 @@ def short(best: Candidate, ranked: Sequence[Candidate] = ()) -> Short | None:
         if len(texts) == 1:
             e = cand.answers[0]
             text = best.text[e.start - best.start : e.end - best.start]
-            end = e.end - len(text) + len(_POSSESSIVE.sub("", text))  # "Ungar's" → "Ungar"
+            end = e.end - len(text) + len(POSSESSIVE.sub("", text))  # "Ungar's" → "Ungar"
             return Short(text=best.text[e.start - best.start : end - best.start], n=1,
                          start=e.start, end=end)
     return None

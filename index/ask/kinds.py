@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from citebot.index.text.entities import Entity
-from citebot.index.text.words import Words
+from citebot.index.text.words import POSSESSIVE, Words
 
 _PEOPLE = frozenset({"PERSON", "ORG"})
 _PLACES = frozenset({"GPE", "LOC", "FAC"})
@@ -27,7 +27,6 @@ _TIMELESS = frozenset(
     "decade decades dynasty era period times annual daily weekly monthly yearly "
     "quarterly seasonal".split()
 )
-_POSSESSIVE = re.compile(r"'s$")  # words are folded: straight apostrophes
 _ARTICLES = ("the", "a", "an")
 _WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 
@@ -101,7 +100,7 @@ def of_kind(kind: Kind | None, entities: Sequence[Entity], text: str, offset: in
 
 def _bare(text: str) -> str:
     """Its words as compared with the question's: no possessive "'s", no leading article."""
-    words = [_POSSESSIVE.sub("", w) for w in Words.of(text).words]
+    words = [POSSESSIVE.sub("", w) for w in Words.of(text).words]
     while words and words[0] in _ARTICLES:
         words.pop(0)
     return " " + " ".join(words) + " "

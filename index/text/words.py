@@ -17,6 +17,7 @@ from functools import cached_property
 # a decimal or thousands separator ("1.13", "240,000"): one word each
 _WORD = re.compile(r"[^\W_]+(?:(?:['’ʼ]|(?<=\d)[.,:](?=\d))[^\W_]+)*")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
+POSSESSIVE = re.compile(r"[’']s$")  # a word's "'s" ("Ungar's" → "Ungar"), as written or folded
 # "…", "...", ". . .", optionally bracketed: words the quoter left out
 _ELLIPSIS = re.compile(r"[\[(]?\s*(?:…|\.\s?\.\s?\.)\s*[\])]?")
 
