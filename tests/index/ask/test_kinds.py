@@ -79,3 +79,20 @@ def test_how_long_keeps_every_duration() -> None:
     text = "It lasted the years of the war, then hours."
     ents = [Entity(10, 30, "DATE"), Entity(37, 42, "TIME")]
     assert of_kind(asked("How long did it last?"), ents, text, 0, "How long?") == ents
+
+
+@pytest.mark.parametrize(("question", "said", "answer"), [
+    ("In what year did Goodell call it important?", "early 2012", "2012"),
+    ("What year did Doctor Who return?", "26 March 2005", "2005"),
+    ("How old was Elway when he won?", "age 38", "38"),
+    # nothing to cut, or more than one: the whole entity
+    ("What year was the census?", "the 1990s", "the 1990s"),
+    ("What year was it?", "2015 or 2016", "2015 or 2016"),
+    ("When did Doctor Who return?", "26 March 2005", "26 March 2005"),
+    ("How long did the war last?", "6 years", "6 years"),
+])
+def test_the_part_of_an_entity_that_answers(question: str, said: str, answer: str) -> None:
+    text = f"So: {said}."
+    ents = [Entity(104, 104 + len(said), "DATE")]  # the text starts at 100 in its document
+    [got] = of_kind(asked(question), ents, text, 100, question)
+    assert text[got.start - 100 : got.end - 100] == answer and got.label == "DATE"
