@@ -20,7 +20,7 @@ import os
 import threading
 import time
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,10 +41,12 @@ _FORMAT = 1
 
 @dataclass(frozen=True)
 class Scores:
-    """A query's BM25 score for every row of the index at the time of the query."""
+    """A query's BM25 scores at the time of the query: the rows holding any of its terms
+    (ascending) and their scores; every other chunk scores 0."""
 
     ids: Sequence[str | None]  # row -> chunk id
-    rows: dict[str, int]
+    rows: Mapping[str, int]  # chunk id -> row
+    hits: np.ndarray
     values: np.ndarray
     ceiling: float = 1.0  # what no chunk's score exceeds for this query (bm25.Bm25.scores)
 
@@ -55,13 +57,16 @@ class Scores:
             return []
         best = np.argpartition(-self.values, k - 1)[:k]
         best = best[np.argsort(-self.values[best], kind="stable")]
-        return [(i, float(self.values[r])) for r in best
-                if self.values[r] > 0 and (i := self.ids[r]) is not None]
+        return [(i, float(self.values[b])) for b in best
+                if (i := self.ids[self.hits[b]]) is not None]
 
     def of(self, ids: Sequence[str]) -> list[float]:
         """Scores of the given chunk ids (0 for a chunk this index does not hold)."""
-        n = len(self.values)
-        return [float(self.values[r]) if (r := self.rows.get(i, n)) < n else 0.0 for i in ids]
+        if not len(self.hits):
+            return [0.0] * len(ids)
+        rows = np.array([self.rows.get(i, -1) for i in ids], dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.hits, rows), len(self.hits) - 1)
+        return [float(v) for v in np.where(self.hits[at] == rows, self.values[at], 0.0)]
 
 
 class LexicalIndex:
@@ -221,8 +226,8 @@ class LexicalIndex:
     def scores(self, query: str) -> Scores:
         with self._lock:
             bm = self._index()
-            values, ceiling = bm.scores(tokenize([query])[0])
-            return Scores(bm.ids, bm.rows, values, ceiling)
+            hits, values, ceiling = bm.scores(tokenize([query])[0])
+            return Scores(bm.ids, bm.rows, hits, values, ceiling)
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Chunk ids with their BM25 scores, best first (empty when nothing matches)."""

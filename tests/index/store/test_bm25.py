@@ -17,8 +17,10 @@ DOCS = {
 
 
 def _scores(bm: Bm25, query: list[str]) -> dict[str, float]:
-    values, _ = bm.scores(query)
-    return {i: float(values[r]) for r, i in enumerate(bm.ids) if i is not None}
+    """Every live chunk's score (0 where it holds no term of the query)."""
+    hits, values, _ = bm.scores(query)
+    got = dict(zip(hits.tolist(), values.tolist()))
+    return {i: got.get(r, 0.0) for r, i in enumerate(bm.ids) if i is not None}
 
 
 def test_scores_are_bm25s_lucene_scores() -> None:
@@ -53,7 +55,7 @@ def test_removals_and_compaction_keep_scores_exact() -> None:
     assert len(bm.ids) < 3000  # compacted at least once
     for query in (["w1", "w2"], ["w39"], vocab[:10]):
         assert _scores(bm, query) == pytest.approx(_scores(fresh, query), rel=1e-12)
-        assert bm.scores(query)[1] == pytest.approx(fresh.scores(query)[1])
+        assert bm.scores(query)[2] == pytest.approx(fresh.scores(query)[2])
     assert bm.idf("w5") == pytest.approx(fresh.idf("w5"))
 
 
@@ -73,6 +75,21 @@ def test_state_round_trip_keeps_every_score_and_later_writes() -> None:
 
 
 def test_an_empty_index_scores_nothing() -> None:
-    values, ceiling = Bm25().scores(["anything"])
-    assert len(values) == 0 and ceiling == 1.0
+    hits, values, ceiling = Bm25().scores(["anything"])
+    assert len(hits) == len(values) == 0 and ceiling == 1.0
     assert Bm25.from_state(Bm25().state()).scores(["x"])[0].shape == (0,)
+
+
+def test_a_query_leaves_nothing_behind_for_the_next() -> None:
+    bm, fresh = Bm25(), Bm25()
+    for id_, tokens in DOCS.items():
+        bm.add(id_, tokens)
+        fresh.add(id_, tokens)
+    bm.scores(["quick", "fox", "dog"])  # fills rows the next query does not touch
+    assert _scores(bm, ["river"]) == _scores(fresh, ["river"])
+    hits, values, _ = bm.scores(["river"])
+    assert [bm.ids[r] for r in hits] == ["c"] and values.tolist() == [pytest.approx(
+        _scores(fresh, ["river"])["c"])]
+    bm.add("e", ["river"] * 3)  # a row added after queries: its slot is there, zeroed
+    assert set(_scores(bm, ["river"])) == {"a", "b", "c", "d", "e"}
+    assert _scores(bm, ["river"])["e"] > _scores(bm, ["river"])["c"] > 0

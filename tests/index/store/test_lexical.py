@@ -7,10 +7,11 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from citebot.index.service import Citebot
-from citebot.index.store.lexical import SYNC_SECONDS, LexicalIndex
+from citebot.index.store.lexical import SYNC_SECONDS, LexicalIndex, Scores
 
 QUERIES = ["Chinese ambassador summoned", "quokka Rottnest", "drone factories", "wombat",
            "island council"]
@@ -18,7 +19,19 @@ QUERIES = ["Chinese ambassador summoned", "quokka Rottnest", "drone factories", 
 
 def _by_id(index: LexicalIndex, query: str) -> dict[str, float]:
     scores = index.scores(query)
-    return {i: v for i, v in zip(scores.ids, scores.values) if i is not None}
+    return {i: float(v) for r, v in zip(scores.hits, scores.values)
+            if (i := scores.ids[r]) is not None}
+
+
+def test_scores_name_the_rows_that_hold_the_query_and_zero_for_the_rest() -> None:
+    ids = ["a", None, "c", "d", "e"]  # row 1 was removed
+    scores = Scores(ids, {"a": 0, "c": 2, "d": 3, "e": 4}, hits=np.array([0, 3, 4]),
+                    values=np.array([1.5, 2.5, 0.5]), ceiling=3.0)
+    assert scores.top(2) == [("d", 2.5), ("a", 1.5)]
+    assert scores.top(10) == [("d", 2.5), ("a", 1.5), ("e", 0.5)]
+    assert scores.of(["e", "c", "zz", "a"]) == [0.5, 0.0, 0.0, 1.5]
+    nothing = Scores(ids, {"a": 0}, hits=np.zeros(0, dtype=np.int64), values=np.zeros(0))
+    assert nothing.top(5) == [] and nothing.of(["a", "zz"]) == [0.0, 0.0]
 
 
 def _same_as_a_fresh_build(bot: Citebot, tmp_path: Path) -> None:
