@@ -13,8 +13,8 @@ Each measurement runs in a process of its own, after the building process has cl
 - ``write``: a fresh process's time to its first write, then add / replace / delete of a
   typical BBC article (10 each), and the RSS of that writing process;
 - ``serve``: a fresh process (bm25.npz present: a replica that has seen the archive)
-  starting as ``citebot serve`` does (``clean_up``, ``warm_up``), its time to the first
-  answer, then ``ask`` in each retrieval mode, and its RSS;
+  starting as ``citebot serve`` does (``return_large_blocks``, ``clean_up``, ``warm_up``),
+  its time to the first answer, then ``ask`` in each retrieval mode, and its RSS;
 - ``serve`` again with the vectors in a ``chroma run`` server on the same folder (how
   several replicas share one archive): that process's RSS and the server's;
 - ``serve`` again with bm25.npz deleted (a brand-new replica), to the first answer;
@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serving import free_port, memory_mb  # noqa: E402
 from standin import LABEL, Archive, StandInEmbedder  # noqa: E402
 
+from citebot.cli.memory import return_large_blocks  # noqa: E402
 from citebot.index.ingest.pipeline import Ingestor  # noqa: E402
 from citebot.index.service import Citebot  # noqa: E402
 from citebot.index.settings import CoreSettings  # noqa: E402
@@ -161,6 +162,7 @@ def write(job: dict[str, Any]) -> dict[str, Any]:
 def serve(job: dict[str, Any]) -> dict[str, Any]:
     """A fresh serving process, started as ``citebot serve`` starts; then ``ask`` timed."""
     at, rss = {"imported": IMPORTED}, {"imported": rss_mb()}
+    return_large_blocks()
     bot = open_bot(Path(job["data"]), job.get("chroma_port"))
     bot.store.count()
     at["store opened"], rss["store opened"] = time.time(), rss_mb()

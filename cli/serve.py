@@ -18,6 +18,7 @@ import shlex
 from functools import partial
 from typing import Any
 
+from citebot.cli.memory import return_large_blocks
 from citebot.index.service import Citebot
 from citebot.settings import get_settings
 
@@ -61,6 +62,7 @@ def run(bot: Citebot, args: argparse.Namespace) -> int:
     from citebot.api.app import create_app
     from citebot.bot.app import companion as telegram_companion
 
+    return_large_blocks()  # before the store and the lexical index load
     settings = get_settings()
     # before listening: a second server on the same embedded store is refused at once
     bot.claim_data_folder()

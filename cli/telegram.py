@@ -18,6 +18,7 @@ import sys
 
 from telegram.error import InvalidToken, NetworkError
 
+from citebot.cli.memory import return_large_blocks
 from citebot.index.service import Citebot
 from citebot.settings import get_settings
 
@@ -36,6 +37,7 @@ def run(bot: Citebot, args: argparse.Namespace) -> int:
     from citebot.bot.app import build_application, check_token
     from citebot.bot.app import run as run_bot
 
+    return_large_blocks()  # before the store and the lexical index load
     settings = get_settings()
     app = build_application(settings, bot)  # raises NotConfigured without a token
     bot.claim_data_folder()  # DataFolderBusy beside a server on the same embedded store
