@@ -6,7 +6,7 @@ heap, which gives memory back only from its top. A serving process's start alloc
 large blocks and frees them (the lexical index's arrays while it loads, Chroma's first
 reads): left as holes in the heap they stayed resident for the life of the process. Fixing
 the threshold keeps them separate mappings. ``benchmarks/scale.py`` at 100k chunks: serving
-RSS 6.0 → 4.6 KB per chunk (README, Scaling out). Written by hand: Python has no binding
+RSS 6.0 → 4.5 KB per chunk (README, Scaling out). Written by hand: Python has no binding
 for ``mallopt``.
 """
 

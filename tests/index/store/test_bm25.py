@@ -1,5 +1,6 @@
 """Incremental BM25: bm25s's scores, exact after adds and removals, saved and loaded whole."""
 
+import math
 import random
 
 import bm25s
@@ -93,3 +94,26 @@ def test_a_query_leaves_nothing_behind_for_the_next() -> None:
     bm.add("e", ["river"] * 3)  # a row added after queries: its slot is there, zeroed
     assert set(_scores(bm, ["river"])) == {"a", "b", "c", "d", "e"}
     assert _scores(bm, ["river"])["e"] > _scores(bm, ["river"])["c"] > 0
+
+
+def test_a_query_that_fails_half_way_leaves_nothing_behind(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from citebot.index.store import bm25
+
+    bm = Bm25()
+    for id_, tokens in DOCS.items():
+        bm.add(id_, tokens)
+    expected = _scores(bm, ["lazy"])
+    calls = []
+
+    def failing(n: int, df: int) -> float:
+        calls.append(df)
+        if len(calls) == 2:  # the first term's scores are in the scratch by now
+            raise KeyboardInterrupt
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    monkeypatch.setattr(bm25, "idf", failing)
+    with pytest.raises(KeyboardInterrupt):
+        bm.scores(["quick", "fox"])
+    monkeypatch.undo()
+    assert _scores(bm, ["lazy"]) == expected
