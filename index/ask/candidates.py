@@ -14,6 +14,7 @@ import numpy as np
 
 from citebot.index.ask import weights
 from citebot.index.ask.kinds import Kind, of_kind
+from citebot.index.ask.whose import others, qualified
 from citebot.index.models import ScoredChunk, Span
 from citebot.index.store.ids import chunk_id
 from citebot.index.text.entities import Entity, in_span
@@ -99,9 +100,13 @@ def candidates(
     with the question counts for more than a word every article uses. ``entities`` (by
     chunk id) and ``kind`` tell whether a span holds the kind of thing asked for."""
     total = sum(q_terms.values())
+    asked = qualified(question) if entities else {}
 
-    def overlap(text: str) -> float:
+    def overlap(text: str, offset: int, ents: Sequence[Entity]) -> float:
         shared = q_terms.keys() & terms(text)
+        if asked and (nouns := shared & asked.keys()):
+            # "North Korean soldiers" do not share "soldiers" with "Chinese soldiers"
+            shared -= others(text, offset, ents, {n: asked[n] for n in nouns})
         return sum(q_terms[t] for t in shared) / total if total else 0.0
 
     rows: list[tuple[_Piece, str, float, float, tuple[Entity, ...]]] = []
@@ -112,10 +117,12 @@ def candidates(
         # whether anything answers is judged by single sentences, as before spans were
         # joined: the words of two together lift questions the archive cannot answer
         # (SQuAD, left-out articles: 0.808 "found nothing" against 0.816)
-        alone = max(overlap(text[:cut]), overlap(text[cut:])) if p.joined else overlap(text)
         key = chunk_id(c.source, p.chunk.doc_hash, c.index)
         ents = in_span(entities or {}, key, p.span.start, p.span.end)
-        rows.append((p, text, overlap(text), alone,
+        start = p.span.start
+        alone = (max(overlap(text[:cut], start, ents), overlap(text[cut:], p.own, ents))
+                 if p.joined else overlap(text, start, ents))
+        rows.append((p, text, overlap(text, start, ents), alone,
                      tuple(of_kind(kind, ents, text, p.span.start, question))))
     if not rows:
         return []

@@ -68,6 +68,17 @@ def test_answer_names_who_summoned(corpus_bot: Citebot) -> None:
     assert "Ministry of Foreign Affairs" in answer.citations[0].text
 
 
+def test_where_the_chinese_soldiers_were_captured_is_donetsk_not_kursk(
+    corpus_bot: Citebot,
+) -> None:
+    # issue 13's first example: the Kursk sentence holds "Chinese", "captured" and
+    # "soldiers", but its soldiers are North Korean; no "Ukrainian" as the place either
+    answer = corpus_bot.ask("Where were the Chinese soldiers captured?")
+    assert "Donetsk region" in answer.citations[0].text, answer.answer
+    assert "Kursk" not in answer.citations[0].text
+    assert answer.short is None or answer.short.text == "Donetsk region", answer.short
+
+
 @pytest.mark.parametrize(
     "question",
     ["What is the capital of Peru?", "How do I bake sourdough bread?",
