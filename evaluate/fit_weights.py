@@ -25,6 +25,7 @@ from citebot.index.ask import weights
 from citebot.index.ask.candidates import Candidate, candidates
 from citebot.index.ask.compose import cited
 from citebot.index.ask.kinds import asked
+from citebot.index.ask.whose import qualified
 from citebot.index.service import Citebot
 from citebot.index.text.tokens import terms
 from citebot.settings import get_settings
@@ -47,7 +48,8 @@ def gather(bot: Citebot, questions: Sequence[squad.Question]) -> list[Case]:
         kind = asked(q.question)
         ranked = candidates(q.question, chunks, bot.store.sentence_vectors(chunks), vec,
                             bot.lexical.idf(terms(q.question)), kind=kind,
-                            entities=bot.entities.of(chunks) if kind else None)
+                            entities=bot.entities.of(chunks)
+                            if kind or qualified(q.question) else None)
         cases.append(Case(q.answers, ranked, [squad.holds(c.text, q.answers) for c in ranked]))
     return cases
 

@@ -13,6 +13,7 @@ from citebot.index.ask.compose import compose
 from citebot.index.ask.followup import about_whom, resolve
 from citebot.index.ask.kinds import asked
 from citebot.index.ask.retrieve import Retriever
+from citebot.index.ask.whose import qualified
 from citebot.index.embed.embedder import Embedder
 from citebot.index.errors import concerning
 from citebot.index.ingest.loader import make_document, read
@@ -254,7 +255,7 @@ class Citebot:
                                          mode or self.settings.retrieval_mode)
         kind = asked(question)
         # entities only when they matter: the cache read is ~0.1 ms, a miss ~10 ms a chunk
-        ents = self.entities.of(chunks) if kind or context.people else {}
+        ents = self.entities.of(chunks) if kind or context.people or qualified(question) else {}
         about = about_whom(context, question, chunks, ents)
         ranked = candidates(question, chunks, self.store.sentence_vectors(chunks), vec,
                             self.lexical.idf(terms(about)), kind=kind, entities=ents)

@@ -79,6 +79,19 @@ def test_where_the_chinese_soldiers_were_captured_is_donetsk_not_kursk(
     assert answer.short is None or answer.short.text == "Donetsk region", answer.short
 
 
+def test_entities_are_read_when_the_question_qualifies_a_noun(
+    corpus_bot: Citebot, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # no kind asked, but "Chinese soldiers" needs the sentences' nationalities (ask/whose)
+    read = []
+    real = corpus_bot.entities.of
+    monkeypatch.setattr(corpus_bot.entities, "of", lambda chunks: read.append(1) or real(chunks))
+    corpus_bot.ask("Why did the fighters join the army?")
+    assert read == []
+    corpus_bot.ask("What did the Chinese soldiers say about their recruitment?")
+    assert read == [1]
+
+
 @pytest.mark.parametrize(
     "question",
     ["What is the capital of Peru?", "How do I bake sourdough bread?",
