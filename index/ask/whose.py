@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from citebot.index.text.entities import Entity
 from citebot.index.text.tokens import tokenize
+from citebot.index.text.words import POSSESSIVE
 
 _MODIFIED = re.compile(r"\b((?:[A-Z][\w’'-]*\s+)+)([a-z][\w-]+)")
 _QUALIFIERS = frozenset({"NORP", "GPE"})
@@ -51,4 +52,11 @@ def _behind(text: str, at: int, ends: Mapping[int, str], modifier: str) -> bool:
     """Whether the word at ``at`` stands right behind a qualifier that is not ``modifier``."""
     before = text[:at].rstrip()
     name = ends.get(len(before))
-    return name is not None and name != modifier and at - len(before) <= 2
+    return name is not None and not _same(name, modifier) and at - len(before) <= 2
+
+
+def _same(name: str, modifier: str) -> bool:
+    """One country in its forms ("china's", "chinese", "china"; "ukraine", "ukrainian"):
+    a shared start is taken as the same, so a doubt keeps the word shared."""
+    a, b = POSSESSIVE.sub("", name), POSSESSIVE.sub("", modifier)
+    return a[:4] == b[:4]

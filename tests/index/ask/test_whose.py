@@ -35,3 +35,7 @@ def test_a_noun_behind_the_same_modifier_or_none_is_shared() -> None:
     mixed = "North Korean soldiers and other soldiers were captured."
     assert others(mixed, 0, [Entity(0, 12, "NORP")], asked) == set()  # one is not theirs
     assert others("No such word here.", 0, [], asked) == set()
+    # the same country in another form is the same
+    china = qualified("Where were China's soldiers captured?")
+    assert others(text, 0, [Entity(4, 11, "NORP")], china) == set()
+    assert others(KURSK, 1000, KURSK_ENTS, china) == {"soldier"}
