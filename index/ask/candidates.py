@@ -123,7 +123,7 @@ def candidates(
         alone = (max(overlap(text[:cut], start, ents), overlap(text[cut:], p.own, ents))
                  if p.joined else overlap(text, start, ents))
         rows.append((p, text, overlap(text, start, ents), alone,
-                     tuple(of_kind(kind, ents, text, p.span.start, question))))
+                     tuple(of_kind(kind, ents, text, start, question))))
     if not rows:
         return []
     best_cos = max(p.cosine for p, *_ in rows)
