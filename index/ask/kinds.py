@@ -29,9 +29,6 @@ _TIMELESS = frozenset(
     "quarterly seasonal".split()
 )
 _ARTICLES = ("the", "a", "an")
-# A nationality the small model tags as a place ("Ukrainian troops": GPE) is no answer to
-# "where"; no place name in common use ends so
-_DEMONYM = re.compile(r"[A-Z][a-z]+(?:ian|ean|ese|ish)")
 _WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 
 
@@ -95,10 +92,10 @@ def of_kind(kind: Kind | None, entities: Sequence[Entity], text: str, offset: in
     """The entities of the asked kind in ``text`` (which starts at ``offset`` in the
     document) that the question does not name itself ("the Kennedy Space Center" for
     "… at Kennedy Space Center?", "ABC" for "ABC's …"), and for a time ("when", "what
-    year", "what era" …) less dates that name none (``_TIMELESS``), for a place less
-    nationalities ("Ukrainian"); each cut to the kind's ``part`` when it holds one ("2012"
-    of "early 2012" for "What year …?"). The first and the last lift the short answers on
-    SQuAD's even half, the others leave it unchanged (README: `citebot eval --squad`)."""
+    year", "what era" …) less dates that name none (``_TIMELESS``); each cut to the kind's
+    ``part`` when it holds one ("2012" of "early 2012" for "What year …?"). The first and
+    the last lift the short answers on SQuAD's even half, the other leaves it unchanged
+    (README: `citebot eval --squad`)."""
     if kind is None:
         return []
     asked_words = _bare(question)
@@ -108,8 +105,6 @@ def of_kind(kind: Kind | None, entities: Sequence[Entity], text: str, offset: in
         if e.label not in kind.labels or _bare(said) in asked_words:
             continue
         if kind.name == "time" and set(Words.of(said).words) <= _TIMELESS:
-            continue
-        if kind.name == "place" and _DEMONYM.fullmatch(said):
             continue
         out.append(_narrowed(e, said, kind.part))
     return out

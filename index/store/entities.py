@@ -1,7 +1,9 @@
 """The entities of the stored chunks (``text.entities``), computed once per chunk version,
 when this process writes it or first retrieves it, and kept in a SQLite file in the data
 folder. Like the lexical index it is derived data: keyed by chunk id (which names the
-document version), it can be deleted at any time and is refilled from the chunks in Chroma.
+document version) and by the rules that found them (``text.entities.rules``: a new model
+or pattern relabels what it finds), it can be deleted at any time and is refilled from the
+chunks in Chroma.
 """
 
 import json
@@ -13,7 +15,7 @@ from pathlib import Path
 from citebot.index.models import ScoredChunk
 from citebot.index.store.ids import chunk_id
 from citebot.index.store.records import Version
-from citebot.index.text.entities import Entity, find, within
+from citebot.index.text.entities import Entity, find, rules, within
 
 
 class EntityCache:
@@ -24,7 +26,14 @@ class EntityCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        self._db.execute("CREATE TABLE IF NOT EXISTS ents (id TEXT PRIMARY KEY, spans TEXT)")
+        self._rules = rules()
+        self._db.execute("DROP TABLE IF EXISTS ents")  # before entities named their rules
+        self._db.execute("CREATE TABLE IF NOT EXISTS found "
+                         "(id TEXT, rules TEXT, spans TEXT, PRIMARY KEY (id, rules))")
+        # found by other rules: never read here again (another process still on them
+        # recomputes what it needs)
+        self._db.execute("DELETE FROM found WHERE rules != ?", (self._rules,))
+        self._db.commit()
 
     def of(self, chunks: Sequence[ScoredChunk]) -> dict[str, list[Entity]]:
         """The entities of each chunk, by chunk id; missing ones are computed and kept."""
@@ -57,11 +66,13 @@ class EntityCache:
             return {}
         marks = ",".join("?" * len(ids))
         with self._lock:
-            rows = self._db.execute(f"SELECT id, spans FROM ents WHERE id IN ({marks})", ids)
+            rows = self._db.execute(
+                f"SELECT id, spans FROM found WHERE rules = ? AND id IN ({marks})",
+                [self._rules, *ids])
             return {i: [Entity(*e) for e in json.loads(s)] for i, s in rows.fetchall()}
 
     def _write(self, rows: Iterable[tuple[str, list[Entity]]]) -> None:
         with self._lock:
-            self._db.executemany("INSERT OR REPLACE INTO ents VALUES (?, ?)",
-                                 [(i, json.dumps(ents)) for i, ents in rows])
+            self._db.executemany("INSERT OR REPLACE INTO found VALUES (?, ?, ?)",
+                                 [(i, self._rules, json.dumps(ents)) for i, ents in rows])
             self._db.commit()

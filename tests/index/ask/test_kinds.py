@@ -97,10 +97,3 @@ def test_the_part_of_an_entity_that_answers(question: str, said: str, answer: st
     [got] = of_kind(asked(question), ents, text, 100, question)
     assert text[got.start - 100 : got.end - 100] == answer and got.label == "DATE"
 
-
-def test_a_nationality_tagged_as_a_place_is_not_where() -> None:
-    # the small model tags "Ukrainian" in "Ukrainian troops" GPE
-    text = "Ukrainian troops captured them in the Donetsk region."
-    ents = [Entity(0, 9, "GPE"), Entity(38, 52, "LOC")]
-    where = asked("Where were they captured?")
-    assert of_kind(where, ents, text, 0, "Where were they captured?") == [ents[1]]
