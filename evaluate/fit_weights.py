@@ -22,12 +22,10 @@ import numpy as np
 from citebot.evaluate import squad
 from citebot.evaluate.runs import eval_bot
 from citebot.index.ask import weights
-from citebot.index.ask.candidates import Candidate, candidates
+from citebot.index.ask.candidates import Candidate
 from citebot.index.ask.compose import cited
-from citebot.index.ask.kinds import asked
-from citebot.index.ask.whose import qualified
+from citebot.index.ask.followup import resolve
 from citebot.index.service import Citebot
-from citebot.index.text.tokens import terms
 from citebot.settings import get_settings
 
 
@@ -45,11 +43,7 @@ def gather(bot: Citebot, questions: Sequence[squad.Question]) -> list[Case]:
     for q, vec in zip(questions, vecs):
         chunks = bot.retriever.retrieve(q.question, vec, bot.settings.top_k,
                                         bot.settings.retrieval_mode)
-        kind = asked(q.question)
-        ranked = candidates(q.question, chunks, bot.store.sentence_vectors(chunks), vec,
-                            bot.lexical.idf(terms(q.question)), kind=kind,
-                            entities=bot.entities.of(chunks)
-                            if kind or qualified(q.question) else None)
+        ranked = bot.ranked(q.question, resolve(q.question, ()), vec, chunks)
         cases.append(Case(q.answers, ranked, [squad.holds(c.text, q.answers) for c in ranked]))
     return cases
 

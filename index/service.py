@@ -6,11 +6,13 @@ from functools import cached_property, wraps
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+import numpy as np
+
 from citebot.index import offline  # noqa: F401
 from citebot.index.ask.answer import unmentioned
-from citebot.index.ask.candidates import candidates
+from citebot.index.ask.candidates import Candidate, candidates
 from citebot.index.ask.compose import compose
-from citebot.index.ask.followup import about_whom, resolve
+from citebot.index.ask.followup import Context, about_whom, resolve
 from citebot.index.ask.kinds import asked
 from citebot.index.ask.retrieve import Retriever
 from citebot.index.ask.whose import qualified
@@ -253,17 +255,24 @@ class Citebot:
         vec = self.embedder.embed_queries([context.query])[0]
         chunks = self.retriever.retrieve(context.query, vec, k,
                                          mode or self.settings.retrieval_mode)
-        kind = asked(question)
-        # entities only when they matter: the cache read is ~0.1 ms, a miss ~10 ms a chunk
-        ents = self.entities.of(chunks) if kind or context.people or qualified(question) else {}
-        about = about_whom(context, question, chunks, ents)
-        ranked = candidates(question, chunks, self.store.sentence_vectors(chunks), vec,
-                            self.lexical.idf(terms(about)), kind=kind, entities=ents)
         return self._identified(compose(
-            question, ranked, min_score=self.settings.min_score,
-            max_sentences=self.settings.answer_sentences,
+            question, self.ranked(question, context, vec, chunks),
+            min_score=self.settings.min_score, max_sentences=self.settings.answer_sentences,
             unmentioned=unmentioned(question, chunks),
         ))
+
+    def ranked(self, question: str, context: Context, vec: np.ndarray,
+               chunks: Sequence[ScoredChunk]) -> list[Candidate]:
+        """The spans of ``chunks`` that may answer, likeliest first: what ``ask`` composes
+        its answer from, and what ``evaluate/fit_weights.py`` fits the weights on."""
+        kind = asked(question)
+        qualifiers = qualified(question)
+        # entities only when they matter: the cache read is ~0.1 ms, a miss ~10 ms a chunk
+        ents = self.entities.of(chunks) if kind or context.people or qualifiers else {}
+        about = about_whom(context, question, chunks, ents)
+        return candidates(question, chunks, self.store.sentence_vectors(chunks), vec,
+                          self.lexical.idf(terms(about)), kind=kind, entities=ents,
+                          qualifiers=qualifiers)
 
     def _archive_holds(self, words: Iterable[str]) -> set[str]:
         """Those of ``words`` whose stems the archive's text contains."""

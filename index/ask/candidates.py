@@ -14,7 +14,7 @@ import numpy as np
 
 from citebot.index.ask import weights
 from citebot.index.ask.kinds import Kind, of_kind
-from citebot.index.ask.whose import others, qualified
+from citebot.index.ask.whose import others
 from citebot.index.models import ScoredChunk, Span
 from citebot.index.store.ids import chunk_id
 from citebot.index.text.entities import Entity, in_span
@@ -94,13 +94,15 @@ def candidates(
     *,
     kind: Kind | None = None,
     entities: Mapping[str, list[Entity]] | None = None,
+    qualifiers: Mapping[str, str] | None = None,
 ) -> list[Candidate]:
     """Every span worth citing, best first by the learned chance. ``q_terms`` maps the
     question's terms to their weights (``LexicalIndex.idf``): a rare name or number shared
     with the question counts for more than a word every article uses. ``entities`` (by
-    chunk id) and ``kind`` tell whether a span holds the kind of thing asked for."""
+    chunk id) and ``kind`` tell whether a span holds the kind of thing asked for;
+    ``qualifiers`` (``whose.qualified``), whose a noun the question shares is."""
     total = sum(q_terms.values())
-    asked = qualified(question) if entities else {}
+    asked = qualifiers or {}
 
     def overlap(text: str, offset: int, ents: Sequence[Entity]) -> float:
         shared = q_terms.keys() & terms(text)
