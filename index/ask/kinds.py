@@ -30,6 +30,11 @@ _TIMELESS = frozenset(
 )
 _ARTICLES = ("the", "a", "an")
 _WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+# "Who is Lin Jian?" asks what he is, not for another person or body ("Foreign Ministry"
+# of "Foreign Ministry spokesman Lin Jian"); "Who is the President?", "Who was Kennedy's
+# vice president?", "Who was the 2015 NFL MVP?" ask for one
+_WHO_IS_NAMED = re.compile(r"\s*(?i:who\s+(?:is|was|are|were)\s+)"
+                           r"(?:[A-Z][\w.-]*\s*)+\?*\s*")  # capitalised words only
 
 
 @dataclass(frozen=True)
@@ -75,11 +80,12 @@ _KINDS: tuple[tuple[re.Pattern[str], Kind], ...] = tuple(
 
 
 def asked(question: str) -> Kind | None:
-    """The kind of thing the question asks for, or None ("What did he say?", "Why …?").
+    """The kind of thing the question asks for, or None ("What did he say?", "Why …?",
+    "Who is Lin Jian?").
     Read at the question's first wh-word only: in "What did she say about the men who
     fought?" the "who" opens a clause, it does not ask for a person."""
     first = _WH.search(question)
-    if first is None:
+    if first is None or _WHO_IS_NAMED.fullmatch(question):
         return None
     for pattern, kind in _KINDS:
         if pattern.match(question, first.start()):

@@ -79,6 +79,13 @@ def test_where_the_chinese_soldiers_were_captured_is_donetsk_not_kursk(
     assert answer.short is None or answer.short.text == "Donetsk region", answer.short
 
 
+def test_who_is_a_named_person_is_answered_by_what_they_are(corpus_bot: Citebot) -> None:
+    # not "Foreign Ministry" (of "Foreign Ministry spokesman Lin Jian") in bold
+    answer = corpus_bot.ask("Who is Lin Jian?")
+    assert answer.short is None
+    assert "spokes" in answer.citations[0].text and "Lin Jian" in answer.citations[0].text
+
+
 def test_entities_are_read_when_the_question_qualifies_a_noun(
     corpus_bot: Citebot, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -25,6 +25,14 @@ from citebot.index.text.entities import Entity
         ("What did he say about drones?", None),
         ("Why did China deny it?", None),
         ("Recommend a good pasta recipe", None),
+        # asks what a named person or body is, not for another one
+        ("Who is Lin Jian?", None),
+        ("who was Philip I", None),
+        ("Who was the hostage?", "who"),
+        ("Who is the President?", "who"),
+        ("Who is the president of Ukraine?", "who"),
+        ("Who was Kennedy's vice president?", "who"),
+        ("Who was the 2015 NFL MVP?", "who"),
     ],
 )
 def test_asked(question: str, kind: str | None) -> None:
