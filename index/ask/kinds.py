@@ -34,7 +34,7 @@ _WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGN
 # of "Foreign Ministry spokesman Lin Jian"); "Who is the President?", "Who was Kennedy's
 # vice president?", "Who was the 2015 NFL MVP?" ask for one
 _WHO_IS_NAMED = re.compile(r"\s*(?i:who\s+(?:is|was|are|were)\s+)"
-                           r"(?:[A-Z][\w.-]*\s*)+\?*\s*")  # capitalised words only
+                           r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*\s*\?*\s*")  # capitalised words
 
 
 @dataclass(frozen=True)

@@ -105,3 +105,12 @@ def test_the_part_of_an_entity_that_answers(question: str, said: str, answer: st
     [got] = of_kind(asked(question), ents, text, 100, question)
     assert text[got.start - 100 : got.end - 100] == answer and got.label == "DATE"
 
+
+
+def test_a_long_capitalised_run_is_read_in_linear_time() -> None:
+    # words must be spaced: a run of capitals was split every way before failing
+    # (2^n steps: 0.6 s at 22 letters, minutes at 30)
+    who = asked("Who said?")
+    assert who is not None and who.name == "who"
+    assert asked("Who is " + "A" * 5000 + "a!") == who
+    assert asked("Who is " + "Ab " * 2000 + "said?") == who
