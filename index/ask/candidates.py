@@ -100,7 +100,8 @@ def candidates(
     question's terms to their weights (``LexicalIndex.idf``): a rare name or number shared
     with the question counts for more than a word every article uses. ``entities`` (by
     chunk id) and ``kind`` tell whether a span holds the kind of thing asked for;
-    ``qualifiers`` (``whose.qualified``), whose a noun the question shares is."""
+    ``qualifiers`` (``whose.qualified``: "Chinese" of "Chinese soldiers") with the entities,
+    whether a noun it shares with the question is the same one's."""
     total = sum(q_terms.values())
     asked = qualifiers or {}
 

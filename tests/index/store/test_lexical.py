@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from citebot.index.service import Citebot
+from citebot.index.store import changes
 from citebot.index.store.lexical import SYNC_SECONDS, LexicalIndex, Scores
 
 QUERIES = ["Chinese ambassador summoned", "quokka Rottnest", "drone factories", "wombat",
@@ -109,6 +110,30 @@ def test_another_process_sees_a_same_size_replacement_and_a_deletion(
     a.delete_document("notes/a.txt")
     time.sleep(SYNC_SECONDS)
     assert b.search("wombat", 5) == []
+    assert b.check() == []
+
+
+def test_a_quiet_log_is_not_read_again(
+    make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once no write has come for a WINDOW, a sync reads no record; a later write is still
+    seen."""
+    monkeypatch.setattr(changes, "WINDOW", 2.0)
+    a = make_bot()
+    a.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
+    b = LexicalIndex(tmp_path / "replica-b", a.store)
+    read: list[int] = []
+    since = a.store.changes.since
+    monkeypatch.setattr(a.store.changes, "since", lambda ts: read.append(len(r := since(ts))) or r)
+    b.search("quokka", 5)
+    for _ in range(4):  # a sync a SYNC_SECONDS, for over a WINDOW
+        time.sleep(SYNC_SECONDS)
+        b.search("quokka", 5)
+    assert read[0] > 0  # the write, within the window
+    assert read[-1] == 0  # stamped a WINDOW before the last read: not read again
+    a.add_document("notes/a.txt", "The wombat Wilma lives in Tasmania.")
+    time.sleep(SYNC_SECONDS)
+    assert b.search("quokka", 5) == [] and len(b.search("wombat", 5)) == 1
     assert b.check() == []
 
 
