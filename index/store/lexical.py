@@ -3,10 +3,10 @@
 It is kept up to date incrementally: this process's own writes are applied when they are
 made (``catch_up``), and other processes' writes are read from the store's change log at
 most ``SYNC_SECONDS`` apart (``changes.ChangeLog``): the sources logged since the last
-change applied, less ``changes.WINDOW``. Applying a change looks up the
-source's committed version in Chroma, so the index converges on the truth whatever order
-changes arrive in; results are still filtered against committed versions, so a lagging
-index can miss a passage but never cite a wrong one.
+change applied or the last read, whichever is later, less ``changes.WINDOW``. Applying a
+change looks up the source's committed version in Chroma, so the index converges on the
+truth whatever order changes arrive in; results are still filtered against committed
+versions, so a lagging index can miss a passage but never cite a wrong one.
 
 The index is saved to ``bm25.npz`` (written to a temporary file, then renamed) at most
 every ``SAVE_SECONDS`` and on close, with the change-log position it reflects; a new
