@@ -18,8 +18,6 @@ def test_find_labels_people_places_dates_and_numbers() -> None:
     assert spans["Donetsk region"] == "LOC"
 
 
-
-
 def test_a_nationality_before_a_word_is_no_place() -> None:
     # the small model tags "Ukrainian" GPE in both; "the Mediterranean." is a place
     texts = ["Ukrainian troops captured them in the Donetsk region.",
