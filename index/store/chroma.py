@@ -28,7 +28,7 @@ from citebot.index.store import records
 from citebot.index.store.changes import ChangeLog
 from citebot.index.store.ids import chunk_id, parse_chunk_id
 from citebot.index.store.layout import check_layout
-from citebot.index.store.pages import BATCH, of_sources, page_lists, pages, versions_of
+from citebot.index.store.pages import BATCH, page_lists, pages, versions_of
 from citebot.index.store.records import Version
 from citebot.index.store.vectors import unpack
 
@@ -160,12 +160,15 @@ class Store:
                               metadatas=[m.model_dump() for m in metas])
 
     def delete(self, source: str) -> None:
-        if not self.has(source):
+        found = self.metas([source])
+        if not found:
             raise DocumentNotFound(f"no document {source!r} to delete")
         self.changes.record([source])
         self._docs.delete(ids=[source])  # uncommit first: its chunks vanish from answers
-        self._sentvecs.delete(where={"source": source})  # before the chunks: see _delete_chunks
-        self._chunks.delete(where={"source": source})
+        # its chunks by id, named by its record: a delete filtered by source costs ~70 ms a
+        # call at 300k chunks, by id under 1 ms. Chunks of other versions (a killed write's)
+        # are clean_leftovers' to find: the change log names this source.
+        self._delete_chunks(_chunk_ids(found))
 
     def clean_leftovers(self, older_than: float) -> int:
         """Remove chunks of versions that were never committed (a write killed before its
@@ -281,15 +284,16 @@ class Store:
                     if committed.get(str(m["source"])) == m["doc_hash"]]
             yield [i for i, _ in keep], [t for _, t in keep]
 
-    def version_chunks(self, versions: Mapping[str, str]) -> tuple[list[str], list[str]]:
-        """The ids and texts of the chunks of the given (source -> hash) versions."""
+    def version_chunks(self, metas: Mapping[str, DocumentMeta]) -> tuple[list[str], list[str]]:
+        """The ids and texts of the chunks of these documents' versions, read by id (a
+        read filtered by source costs ~55 ms at 300k chunks, by id under 1 ms)."""
         ids: list[str] = []
         texts: list[str] = []
-        for page in of_sources(self._chunks, list(versions), ["metadatas", "documents"]):
-            for id_, m, t in zip(*page):
-                if versions.get(str(m["source"])) == m["doc_hash"]:
-                    ids.append(id_)
-                    texts.append(t)
+        wanted = _chunk_ids(metas)
+        for i in range(0, len(wanted), BATCH):
+            got = self._chunks.get(ids=wanted[i : i + BATCH], include=["documents"])
+            ids += got["ids"]
+            texts += got["documents"]
         return ids, texts
 
     def warm(self, vec: np.ndarray) -> None:
@@ -298,3 +302,8 @@ class Store:
         if self._chunks.count():
             self._chunks.query(query_embeddings=[vec.tolist()], n_results=1,
                                include=["distances"])
+
+
+def _chunk_ids(metas: Mapping[str, DocumentMeta]) -> list[str]:
+    """The ids of the chunks of these documents' versions (their records count them)."""
+    return [chunk_id(source, m.hash, i) for source, m in metas.items() for i in range(m.chunks)]

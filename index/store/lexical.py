@@ -126,7 +126,8 @@ class LexicalIndex:
             threading.Thread(target=self._write, args=snapshot, daemon=True).start()
 
     def _refresh(self, sources: set[str]) -> None:
-        want = {s: m.hash for s, m in self.store.metas(sources).items()}
+        metas = self.store.metas(sources)
+        want = {s: m.hash for s, m in metas.items()}
         stale = {s for s in sources if self._held.get(s) != want.get(s)}
         if not stale:
             return
@@ -135,7 +136,7 @@ class LexicalIndex:
             for id_ in self._by_source.pop(s, ()):
                 self._bm.remove(id_)
             self._held.pop(s, None)
-        ids, texts = self.store.version_chunks({s: want[s] for s in stale if s in want})
+        ids, texts = self.store.version_chunks({s: metas[s] for s in stale if s in metas})
         self._add(ids, texts)
         self._held.update((s, want[s]) for s in stale if s in want)
         self._dirty = True

@@ -225,8 +225,9 @@ def test_a_failed_store_write_is_raised_and_leaves_whole_documents(
     assert not [t for t in threading.enumerate() if t.name.startswith("citebot-store")]
     stored = bot.store.hashes()
     assert 0 < len(stored) < 5  # the first group, committed; nothing after the failure
-    ids, _ = bot.store.version_chunks(stored)
-    assert len(ids) == sum(bot.store.metas(stored)[s].chunks for s in stored)  # whole ones
+    metas = bot.store.metas(stored)
+    ids, _ = bot.store.version_chunks(metas)
+    assert len(ids) == sum(m.chunks for m in metas.values())  # whole ones
     monkeypatch.setattr(bot.store, "write", real_write)
     again = bot.ingest()
     assert (again.unchanged, again.added) == (len(stored), 5 - len(stored))

@@ -172,6 +172,37 @@ def test_a_write_killed_at_any_step_leaves_one_whole_version_after_a_restart(
     assert len(found) == 1 and ("quokka" in text) == (committed == old.hash)
 
 
+def test_a_delete_removes_its_version_by_id_and_the_next_clean_a_killed_writes(
+    make_bot: Callable[..., Citebot]
+) -> None:
+    bot = make_bot()
+    bot.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
+    bot.add_document("notes/b.txt", "The wombat Wilma lives in Tasmania.")
+    bot.close()
+    dying = make_bot()
+    budget = [3]  # change record, chunks, sentence vectors: killed before the commit
+    store = dying.store
+    store._chunks = _DiesAt(store._chunks, budget)
+    store._vectors._collection = store._chunks
+    store._sentvecs = _DiesAt(store._sentvecs, budget)
+    store._docs = _DiesAt(store._docs, budget)
+    store.changes._records = _DiesAt(store.changes._records, budget)
+    with pytest.raises(_Killed):
+        dying.add_document("notes/a.txt", "The quokka Quentin moved to Perth. " * 2)
+    restarted = make_bot()
+    assert len({h for s, h in _stored_versions(restarted) if s == "notes/a.txt"}) == 2
+    restarted.delete_document("notes/a.txt")
+    # the committed version's chunks are gone at once; the killed write's, never
+    # committed and never cited, stay until the next clean
+    assert {s for s, _ in _stored_versions(restarted)} == {"notes/a.txt", "notes/b.txt"}
+    assert restarted.ask("Where does Quentin live?").citations == []
+    assert restarted.clean_up() > 0
+    assert {s for s, _ in _stored_versions(restarted)} == {"notes/b.txt"}
+    kept = restarted.store._sentvecs.get(include=["metadatas"])["metadatas"]
+    assert {m["source"] for m in kept} == {"notes/b.txt"}
+    assert restarted.lexical.check() == []
+
+
 def test_cleaning_after_the_first_time_reads_only_the_sources_written_since(
     make_bot: Callable[..., Citebot]
 ) -> None:

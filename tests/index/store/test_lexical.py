@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from citebot.index.models import DocumentMeta
 from citebot.index.service import Citebot
 from citebot.index.store import changes
 from citebot.index.store.lexical import SYNC_SECONDS, LexicalIndex, Scores
@@ -54,9 +55,9 @@ def _spy_reads(bot: Citebot) -> list[dict[str, str]]:
     calls: list[dict[str, str]] = []
     read = bot.store.version_chunks
 
-    def spy(versions: Mapping[str, str]) -> tuple[list[str], list[str]]:
-        calls.append(dict(versions))
-        return read(versions)
+    def spy(metas: Mapping[str, DocumentMeta]) -> tuple[list[str], list[str]]:
+        calls.append({s: m.hash for s, m in metas.items()})
+        return read(metas)
 
     bot.store.version_chunks = spy  # type: ignore[method-assign]
     return calls
