@@ -118,13 +118,15 @@ class Store:
         # logged first too: if this write is killed, clean_leftovers finds its records by
         # the log instead of reading every record of the archive
         self.changes.record(list(new_hash))
-        # every stored version of these sources, read once: leftovers of a crashed try of
-        # the new version go now, superseded versions once the new ones are committed
-        leftover: list[str] = []
-        old: list[str] = []
-        for id_, m in versions_of(self._chunks, list(new_hash)):
-            same = m["doc_hash"] == new_hash[str(m["source"])]
-            (leftover if same else old).append(id_)
+        # by id, not by a filter on source (~55 ms a call at 300k chunks): leftovers of a
+        # crashed try of the new version go now, the committed version once the new one is;
+        # a crashed try of yet another version is clean_leftovers' (the log names it)
+        committed = self.metas(new_hash)
+        old = _chunk_ids({s: m for s, m in committed.items() if m.hash != new_hash[s]})
+        new_ids = [chunk_id(c.source, v.doc.meta.hash, c.index) for v in versions
+                   for c in v.chunks]
+        leftover = [i for n in range(0, len(new_ids), BATCH)
+                    for i in self._chunks.get(ids=new_ids[n : n + BATCH], include=[])["ids"]]
         self._delete_chunks(leftover)
         from llama_index.core.schema import BaseNode
 
