@@ -142,6 +142,18 @@ class _DiesAt:
 WRITE_STEPS = 7
 
 
+def _dying(bot: Citebot, steps: int) -> Citebot:
+    """``bot`` with a store whose writes die after ``steps`` Chroma writes."""
+    budget = [steps]
+    store = bot.store
+    store._chunks = _DiesAt(store._chunks, budget)
+    store._vectors._collection = store._chunks
+    store._sentvecs = _DiesAt(store._sentvecs, budget)
+    store._docs = _DiesAt(store._docs, budget)
+    store.changes._records = _DiesAt(store.changes._records, budget)
+    return bot
+
+
 @pytest.mark.parametrize("step", range(WRITE_STEPS))
 def test_a_write_killed_at_any_step_leaves_one_whole_version_after_a_restart(
     make_bot: Callable[..., Citebot], step: int
@@ -149,14 +161,7 @@ def test_a_write_killed_at_any_step_leaves_one_whole_version_after_a_restart(
     bot = make_bot()
     old = bot.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
     bot.close()
-    dying = make_bot()
-    budget = [step]
-    store = dying.store
-    store._chunks = _DiesAt(store._chunks, budget)
-    store._vectors._collection = store._chunks
-    store._sentvecs = _DiesAt(store._sentvecs, budget)
-    store._docs = _DiesAt(store._docs, budget)
-    store.changes._records = _DiesAt(store.changes._records, budget)
+    dying = _dying(make_bot(), step)
     with pytest.raises(_Killed):
         dying.add_document("notes/a.txt", "The wombat Wilma lives in Tasmania. " * 2)
         raise _Killed("after the last step")  # the step count above is the write's
@@ -179,14 +184,8 @@ def test_a_delete_removes_its_version_by_id_and_the_next_clean_a_killed_writes(
     bot.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
     bot.add_document("notes/b.txt", "The wombat Wilma lives in Tasmania.")
     bot.close()
-    dying = make_bot()
-    budget = [3]  # change record, chunks, sentence vectors: killed before the commit
-    store = dying.store
-    store._chunks = _DiesAt(store._chunks, budget)
-    store._vectors._collection = store._chunks
-    store._sentvecs = _DiesAt(store._sentvecs, budget)
-    store._docs = _DiesAt(store._docs, budget)
-    store.changes._records = _DiesAt(store.changes._records, budget)
+    # change record, chunks, sentence vectors: killed before the commit
+    dying = _dying(make_bot(), 3)
     with pytest.raises(_Killed):
         dying.add_document("notes/a.txt", "The quokka Quentin moved to Perth. " * 2)
     restarted = make_bot()
