@@ -28,7 +28,7 @@ from citebot.index.store import records
 from citebot.index.store.changes import ChangeLog
 from citebot.index.store.ids import chunk_id, parse_chunk_id
 from citebot.index.store.layout import check_layout
-from citebot.index.store.pages import BATCH, page_lists, pages, versions_of
+from citebot.index.store.pages import BATCH, by_ids, page_lists, pages, versions_of
 from citebot.index.store.records import Version
 from citebot.index.store.vectors import unpack
 
@@ -78,11 +78,8 @@ class Store:
 
     def metas(self, sources: Iterable[str]) -> dict[str, DocumentMeta]:
         ids = sorted(set(sources))
-        out: dict[str, DocumentMeta] = {}
-        for i in range(0, len(ids), BATCH):
-            got = self._docs.get(ids=ids[i : i + BATCH], include=["metadatas"])
-            out.update((i, records.meta(m)) for i, m in zip(got["ids"], got["metadatas"]))
-        return out
+        return {i: records.meta(m) for found, metas in by_ids(self._docs, ids, ["metadatas"])
+                for i, m in zip(found, metas)}
 
     def get(self, source: str) -> Document:
         found = self.get_many([source])
@@ -125,8 +122,7 @@ class Store:
         old = _chunk_ids({s: m for s, m in committed.items() if m.hash != new_hash[s]})
         new_ids = [chunk_id(c.source, v.doc.meta.hash, c.index) for v in versions
                    for c in v.chunks]
-        leftover = [i for n in range(0, len(new_ids), BATCH)
-                    for i in self._chunks.get(ids=new_ids[n : n + BATCH], include=[])["ids"]]
+        leftover = [i for found, in by_ids(self._chunks, new_ids, []) for i in found]
         self._delete_chunks(leftover)
         from llama_index.core.schema import BaseNode
 
@@ -291,11 +287,9 @@ class Store:
         read filtered by source costs ~55 ms at 300k chunks, by id under 1 ms)."""
         ids: list[str] = []
         texts: list[str] = []
-        wanted = _chunk_ids(metas)
-        for i in range(0, len(wanted), BATCH):
-            got = self._chunks.get(ids=wanted[i : i + BATCH], include=["documents"])
-            ids += got["ids"]
-            texts += got["documents"]
+        for found, docs in by_ids(self._chunks, _chunk_ids(metas), ["documents"]):
+            ids += found
+            texts += docs
         return ids, texts
 
     def warm(self, vec: np.ndarray) -> None:

@@ -14,6 +14,13 @@ def of_sources(collection: Any, sources: list[str],
         yield from page_lists(collection, include, {"source": {"$in": sources[i : i + BATCH]}})
 
 
+def by_ids(collection: Any, ids: list[str], include: list[str]) -> Iterator[list[list[Any]]]:
+    """The records of ``ids`` that exist as [ids, *included], ``BATCH`` ids a call."""
+    for i in range(0, len(ids), BATCH):
+        got = collection.get(ids=ids[i : i + BATCH], include=include)
+        yield [got["ids"], *(got[k] for k in include)]
+
+
 def versions_of(collection: Any, sources: list[str]) -> list[tuple[str, dict[str, Any]]]:
     """(id, metadata) of every record of the given sources."""
     return [(i, m) for ids, metas in of_sources(collection, sources, ["metadatas"])
