@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from citebot.index.text.entities import Entity
+from citebot.index.text.entities import PLACES, Entity
 from citebot.index.text.words import POSSESSIVE, Words
 
 _PEOPLE = frozenset({"PERSON", "ORG"})
-_PLACES = frozenset({"GPE", "LOC", "FAC"})
 _TIMES = frozenset({"DATE", "TIME"})
 _NUMBERS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 _WHAT = r"\b(?:what|which)\s+(?:\w+\s+)?"  # "what year", "which European country"
@@ -66,10 +65,10 @@ _KINDS: tuple[tuple[re.Pattern[str], Kind], ...] = tuple(
         (_WHAT + r"year\b", "time", _TIMES, _YEAR),
         (_WHAT + r"(?:years|decade|century|date|day|month|era|season)\b", "time", _TIMES, None),
         (_WHAT + r"(?:number|amount|age)\b", "amount", _NUMBERS, None),
-        (r"\bwhere\b", "place", _PLACES, None),
+        (r"\bwhere\b", "place", PLACES, None),
         (_WHAT + r"(?:city|country|state|region|place|location|town|continent|county|"
          r"province|island|nation|capital|river|mountain|ocean|sea|lake|venue|stadium)\b",
-         "place", _PLACES, None),
+         "place", PLACES, None),
         (r"\bwho(?:m|se)?\b", "who", _PEOPLE, None),
         (_WHAT + r"(?:person|man|woman|president|king|queen|leader|minister|company|"
          r"organi[sz]ation|team|group|university|party|agency|network|station|channel|"

@@ -20,7 +20,7 @@ _PLACE_PATTERNS = [
     {"label": "LOC", "pattern": [{"IS_TITLE": True, "OP": "+"},
                                  {"LOWER": {"IN": ["region", "oblast", "province"]}}]},
 ]
-_PLACES = frozenset({"GPE", "LOC", "FAC"})
+PLACES = frozenset({"GPE", "LOC", "FAC"})  # the labels of places (ask/kinds: "where")
 # A nationality the small model tags as a place ("Ukrainian troops", "the Ukrainian said":
 # GPE) when it stands before a lower-case word; "in the Mediterranean." stays a place
 _DEMONYM = re.compile(r"[A-Z][a-z]+(?:ian|ean|ese|ish)")
@@ -66,7 +66,7 @@ def find(texts: Sequence[str], offsets: Sequence[int] = ()) -> list[list[Entity]
 
 
 def _label(text: str, ent: Any) -> str:
-    if (ent.label_ in _PLACES and _DEMONYM.fullmatch(ent.text)
+    if (ent.label_ in PLACES and _DEMONYM.fullmatch(ent.text)
             and _BEFORE_A_WORD.match(text, ent.end_char)):
         return "NORP"
     return str(ent.label_)
