@@ -32,6 +32,7 @@ from citebot.index.models import (
 from citebot.index.settings import CoreSettings, RetrievalMode
 from citebot.index.store.chroma import Store
 from citebot.index.store.entities import EntityCache
+from citebot.index.store.entities import found as entities_found
 from citebot.index.store.layout import connect
 from citebot.index.store.lexical import LexicalIndex
 from citebot.index.store.lock import Lease, hold
@@ -147,7 +148,7 @@ class Citebot:
     ) -> IngestReport:
         self.clean_up()
         with self._write_lock:
-            ingestor = Ingestor(self.settings, self.embedder, self.store, self.entities)
+            ingestor = Ingestor(self.settings, self.embedder, self.store, find_entities=True)
             report = ingestor.ingest_paths(
                 paths or [self.settings.corpus_dir], prune=prune, progress=progress
             )
@@ -168,11 +169,11 @@ class Citebot:
         with concerning("url"):  # the one input make_document checks
             doc = make_document(source, text, **(found.meta() | given))  # the caller's meta wins
         ingestor = Ingestor(self.settings, self.embedder, self.store)
-        versions = ingestor.prepare(doc)  # chunking and embedding: other writes go on
+        # chunking, embedding and entities: other writes go on meanwhile
+        versions = entities_found(ingestor.prepare(doc))
         with self._write_lock:  # held only to store it and update the lexical index
             self.store.write(versions)
             self.lexical.catch_up()
-            self.entities.keep(versions)  # so questions never wait
         return self.store.metas([source])[source]
 
     @_reaching_store
@@ -186,7 +187,7 @@ class Citebot:
             docs = list(docs)
             fresh = [d for d in docs if known.get(d.meta.source) != d.meta.hash]
             tick = progress(len(fresh)) if progress and fresh else None
-            ingestor = Ingestor(self.settings, self.embedder, self.store, self.entities)
+            ingestor = Ingestor(self.settings, self.embedder, self.store, find_entities=True)
             chunks = ingestor.write(fresh, tick)
             gone = set(known) - {d.meta.source for d in docs}
             for source in gone:
@@ -267,10 +268,13 @@ class Citebot:
         its answer from, and what ``evaluate/fit_weights.py`` fits the weights on."""
         kind = asked(question)
         qualifiers = qualified(question)
-        # entities only when they matter: the cache read is ~0.1 ms, a miss ~10 ms a chunk
-        ents = self.entities.of(chunks) if kind or context.people or qualifiers else {}
+        found = self.store.sentences(chunks)
+        # entities only when they matter: stored with the chunk (or kept here) they are
+        # read, a chunk without them costs ~10 ms of spaCy
+        ents = (self.entities.of(chunks, found.entities) if kind or context.people
+                or qualifiers else {})
         about = about_whom(context, question, chunks, ents)
-        return candidates(question, chunks, self.store.sentence_vectors(chunks), vec,
+        return candidates(question, chunks, found.vectors, vec,
                           self.lexical.idf(terms(about)), kind=kind, entities=ents,
                           qualifiers=qualifiers)
 

@@ -21,7 +21,7 @@ from citebot.index.models import (
 )
 from citebot.index.settings import CoreSettings
 from citebot.index.store.chroma import Store
-from citebot.index.store.entities import EntityCache
+from citebot.index.store.entities import found
 from citebot.index.store.records import Version
 
 Progress = Callable[[int], None]
@@ -50,16 +50,17 @@ def _batches(items: Sequence[SourceFile], size: int) -> Iterator[list[SourceFile
 
 class Ingestor:
     """Chunks and embeds documents on the calling thread while a background thread stores
-    the group before (and finds its entities, so questions never wait for them): the model
+    the group before (and, with ``find_entities``, first finds its entities, stored with it
+    so questions never wait for them): the model
     keeps ~1.2 of the 2 cores busy, and spaCy's NER, ~40% of an ingest's time when it ran
     after the model, fits in the rest (``benchmarks/ingest_query.py``)."""
 
     def __init__(self, settings: CoreSettings, embedder: Embedder, store: Store,
-                 entities: EntityCache | None = None) -> None:
+                 find_entities: bool = False) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store
-        self.entities = entities
+        self.find_entities = find_entities
         self._behind = _Behind()
 
     def ingest_paths(
@@ -190,9 +191,7 @@ class Ingestor:
         return shown.chunks
 
     def _store(self, versions: list[Version]) -> None:
-        self.store.write(versions)
-        if self.entities is not None:
-            self.entities.keep(versions)
+        self.store.write(found(versions) if self.find_entities else versions)
 
 
 class _Behind:

@@ -5,7 +5,8 @@ Four collections per corpus:
 - ``<name>_chunks``: one llama-index ``TextNode`` per chunk, written through
   ``ChromaVectorStore`` (dense mode also queries through it; hybrid asks Chroma for ids and
   distances, see ``nearest``);
-- ``<name>_sentvecs``: per chunk, its sentences' vectors (``vectors.pack``), read by id;
+- ``<name>_sentvecs``: per chunk, its sentences' vectors (``vectors.pack``) and its
+  entities (``text.entities``, with the rules that found them), read by id;
 - ``<name>_docs``: one record per document with its full text and metadata. It is written
   last, so it is the commit point: chunks whose ``doc_hash`` differs from it are a new
   version not yet committed or an old one not yet removed, and are never returned;
@@ -17,7 +18,7 @@ The collections are private: other modules call the verbs below.
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -31,6 +32,14 @@ from citebot.index.store.layout import check_layout
 from citebot.index.store.pages import BATCH, by_ids, page_lists, pages, versions_of
 from citebot.index.store.records import Version
 from citebot.index.store.vectors import unpack
+from citebot.index.text.entities import Entity
+
+
+class Sentences(NamedTuple):
+    """What answers read of the retrieved chunks' sentence records, in one call."""
+
+    vectors: dict[tuple[str, int, int], np.ndarray]  # by (source, start, end)
+    entities: dict[str, list[Entity]]  # by chunk id: those stored under the current rules
 
 
 class Store:
@@ -256,21 +265,22 @@ class Store:
             if source in metas and metas[source].hash[: len(h)] == h
         ]
 
-    def sentence_vectors(
-        self, chunks: Sequence[ScoredChunk]
-    ) -> dict[tuple[str, int, int], np.ndarray]:
-        """The stored vector of every sentence of the given chunks, by (source, start, end)."""
+    def sentences(self, chunks: Sequence[ScoredChunk]) -> Sentences:
+        """The stored vector of every sentence of the given chunks, and the chunks'
+        entities where they were stored under the current rules."""
         ids = {chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index): sc for sc in chunks}
+        found = Sentences({}, {})
         if not ids:
-            return {}
+            return found
         got = self._sentvecs.get(ids=list(ids), include=["metadatas"])
-        out: dict[tuple[str, int, int], np.ndarray] = {}
         for i, m in zip(got["ids"], got["metadatas"]):
             chunk = ids[i].chunk
             for span, vec in zip(chunk.sentences, unpack(str(m["vectors"]),
                                                          len(chunk.sentences))):
-                out.setdefault((chunk.source, span.start, span.end), vec)
-        return out
+                found.vectors.setdefault((chunk.source, span.start, span.end), vec)
+            if (ents := records.entities(m)) is not None:
+                found.entities[i] = ents
+        return found
 
     # -- reading for caches (the lexical index) ---------------------------------------
 

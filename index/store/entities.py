@@ -1,21 +1,35 @@
-"""The entities of the stored chunks (``text.entities``), computed once per chunk version,
-when this process writes it or first retrieves it, and kept in a SQLite file in the data
-folder. Like the lexical index it is derived data: keyed by chunk id (which names the
-document version) and by the rules that found them (``text.entities.rules``: a new model
-or pattern relabels what it finds), it can be deleted at any time and is refilled from the
-chunks in Chroma.
+"""The entities of the stored chunks (``text.entities``).
+
+A write finds its chunks' entities before it stores them (``found``), and they are stored in
+Chroma with the chunks' sentence vectors, under the rules that found them
+(``text.entities.rules``: a new model or pattern relabels what it finds): every process,
+on any machine, answers from them without running spaCy (~10 ms a chunk) on a question.
+Chunks stored without them (an archive written by an older release, or under other rules)
+have theirs found on first retrieval and kept in a SQLite file in this process's data folder
+(``EntityCache``): derived data, keyed by chunk id (which names the document version) and
+rules, which can be deleted at any time.
 """
 
+import dataclasses
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from citebot.index.models import ScoredChunk
 from citebot.index.store.ids import chunk_id
 from citebot.index.store.records import Version
 from citebot.index.text.entities import Entity, find, rules, within
+
+
+def found(versions: Sequence[Version]) -> list[Version]:
+    """The versions with their chunks' entities, to be stored with them: the cost is in
+    proportion to the write, and no question waits for them. Each document is read once,
+    not chunk by chunk: chunks overlap by a sentence, ~14% of the words, and a whole text
+    gives the model more context."""
+    return [dataclasses.replace(v, entities=[within(ents, c.start, c.end) for c in v.chunks])
+            for v, ents in zip(versions, find([v.doc.text for v in versions]))]
 
 
 class EntityCache:
@@ -35,31 +49,21 @@ class EntityCache:
         self._db.execute("DELETE FROM found WHERE rules != ?", (self._rules,))
         self._db.commit()
 
-    def of(self, chunks: Sequence[ScoredChunk]) -> dict[str, list[Entity]]:
-        """The entities of each chunk, by chunk id; missing ones are computed and kept."""
+    def of(self, chunks: Sequence[ScoredChunk],
+           stored: Mapping[str, list[Entity]]) -> dict[str, list[Entity]]:
+        """The entities of each chunk, by chunk id: those ``stored`` with it in Chroma, else
+        kept here, else computed now and kept. Rows of chunks no longer stored are left
+        behind: keyed by version, they are never read again."""
         ids = {chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index): sc for sc in chunks}
-        found = self._read(list(ids))
-        missing = [i for i in ids if i not in found]
+        have = {i: stored[i] for i in ids if i in stored}
+        have.update(self._read([i for i in ids if i not in have]))
+        missing = [i for i in ids if i not in have]
         if missing:
             texts = [ids[i].chunk.text for i in missing]
             computed = find(texts, [ids[i].chunk.start for i in missing])
-            found.update(zip(missing, computed))
+            have.update(zip(missing, computed))
             self._write(zip(missing, computed))
-        return found
-
-    def keep(self, versions: Sequence[Version]) -> None:
-        """Compute and keep the entities of newly written versions, from the texts in hand
-        (a write's own: its cost is in proportion to the write, and questions about it
-        never wait). Each document is read once, not chunk by chunk: chunks overlap by a
-        sentence, ~14% of the words, and a whole text gives the model more context. Rows of
-        chunks no longer stored are left behind: keyed by version, they are never read
-        again."""
-        rows = []
-        for v, found in zip(versions, find([v.doc.text for v in versions])):
-            for c in v.chunks:
-                key = chunk_id(c.source, v.doc.meta.hash, c.index)
-                rows.append((key, within(found, c.start, c.end)))
-        self._write(rows)
+        return have
 
     def _read(self, ids: list[str]) -> dict[str, list[Entity]]:
         if not ids:

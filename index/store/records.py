@@ -1,5 +1,6 @@
 """What one document version becomes in Chroma, and how records read back into chunks."""
 
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ import numpy as np
 from citebot.index.models import Chunk, Document, DocumentMeta, ScoredChunk
 from citebot.index.store.ids import chunk_id, parse_spans, spans_text
 from citebot.index.store.vectors import pack
+from citebot.index.text.entities import Entity, rules
 
 if TYPE_CHECKING:
     from llama_index.core.schema import TextNode
@@ -23,6 +25,7 @@ class Version:
     chunks: Sequence[Chunk]
     chunk_vecs: np.ndarray
     sentence_vecs: Sequence[np.ndarray]  # per chunk, one row per sentence
+    entities: Sequence[list[Entity]] = ()  # per chunk, when found before the write
 
 
 def nodes(v: Version) -> list["TextNode"]:
@@ -56,7 +59,8 @@ def nodes(v: Version) -> list["TextNode"]:
 def sentence_records(v: Version) -> tuple[list[str], list[dict[str, Any]]]:
     """(ids, metadatas): one record per chunk holding its sentences' vectors, packed, in its
     metadata (a record's document would be full-text indexed by Chroma: trigrams of base64
-    were 72% of that index and tripled the write's cost)."""
+    were 72% of that index and tripled the write's cost), and the chunk's entities with the
+    rules that found them, when the version has them: every process answers from them."""
     h = v.doc.meta.hash
     now = time.time()
     ids = [chunk_id(c.source, h, c.index) for c in v.chunks]
@@ -64,7 +68,18 @@ def sentence_records(v: Version) -> tuple[list[str], list[dict[str, Any]]]:
         {"source": c.source, "doc_hash": h, "written_at": now, "vectors": pack(vecs)}
         for c, vecs in zip(v.chunks, v.sentence_vecs)
     ]
+    if v.entities:
+        for m, ents in zip(metas, v.entities, strict=True):
+            m.update(entities=json.dumps(ents), entity_rules=rules())
     return ids, metas
+
+
+def entities(m: dict[str, Any]) -> list[Entity] | None:
+    """A sentence record's entities, if found under the current rules (None: not stored, or
+    found by other rules)."""
+    if m.get("entity_rules") != rules():
+        return None
+    return [Entity(*e) for e in json.loads(str(m["entities"]))]
 
 
 def doc_record(v: Version) -> dict[str, Any]:

@@ -92,7 +92,8 @@ def test_entities_are_read_when_the_question_qualifies_a_noun(
     # no kind asked, but "Chinese soldiers" needs the sentences' nationalities (ask/whose)
     read = []
     real = corpus_bot.entities.of
-    monkeypatch.setattr(corpus_bot.entities, "of", lambda chunks: read.append(1) or real(chunks))
+    monkeypatch.setattr(corpus_bot.entities, "of",
+                        lambda chunks, stored: read.append(1) or real(chunks, stored))
     corpus_bot.ask("Why did the fighters join the army?")
     assert read == []
     corpus_bot.ask("What did the Chinese soldiers say about their recruitment?")

@@ -240,4 +240,8 @@ def test_an_ingest_finds_the_entities_of_what_it_wrote(
     bot.ingest()
     computed = entity_calls()
     answer = bot.ask("Where were the Chinese soldiers captured?")
-    assert answer.found and computed == []  # every retrieved chunk's entities were kept
+    assert answer.found and computed == []  # every retrieved chunk's entities were stored
+    question = "Where were the Chinese soldiers captured?"
+    chunks = bot.retriever.retrieve(question, bot.embedder.embed_queries([question])[0], 5)
+    stored = bot.store.sentences(chunks).entities
+    assert len(stored) == len(chunks) and any(stored.values())

@@ -1,4 +1,5 @@
-"""The entity cache: entities of the stored chunks, computed once per version, in SQLite."""
+"""Entities of the stored chunks: found by the write and stored with the chunks in Chroma;
+otherwise computed once per version and kept in SQLite."""
 
 import sqlite3
 from collections.abc import Callable
@@ -6,46 +7,79 @@ from pathlib import Path
 
 import pytest
 
+from citebot.index.models import ScoredChunk
 from citebot.index.service import Citebot
-from citebot.index.store import entities
+from citebot.index.store import entities, records
 from citebot.index.store.entities import EntityCache
 from citebot.index.text.entities import Entity
 
 
-def test_a_write_fills_the_cache_with_its_own_chunks_only(
-    make_bot: Callable[..., Citebot], entity_calls: Callable[[], list[int]]
+def _retrieve(bot: Citebot, question: str) -> list[ScoredChunk]:
+    return bot.retriever.retrieve(question, bot.embedder.embed_queries([question])[0], 1)
+
+
+def test_a_write_stores_its_chunks_entities_for_every_process(
+    make_bot: Callable[..., Citebot], entity_calls: Callable[[], list[int]], tmp_path: Path
 ) -> None:
+    """Found once, by the writer, and stored with the chunk in Chroma: a process with
+    another data folder (another replica) answers from them without running spaCy."""
     bot = make_bot()
     bot.add_document("notes/a.txt", "Volodymyr Zelensky spoke in Kyiv on Tuesday.")
     computed = entity_calls()
     bot.add_document("notes/b.txt", "The ministry met in Donetsk on April 9.")
-    assert computed == [1]  # the new document's one chunk, nothing else
-    vec = bot.embedder.embed_queries(["Where did the ministry meet?"])[0]
-    chunks = bot.retriever.retrieve("Where did the ministry meet?", vec, 1)
+    assert computed == [1]  # the new document, nothing else
+    chunks = _retrieve(bot, "Where did the ministry meet?")
     assert chunks[0].chunk.source == "notes/b.txt"
-    got = EntityCache(bot.settings.data_dir / "entities" / "citebot.db").of(chunks)
-    assert computed == [1]  # read back from the file by another instance, not recomputed
-    assert any(e.label == "DATE" for ents in got.values() for e in ents)
+    other = EntityCache(tmp_path / "replica-b" / "entities" / "citebot.db")
+    got = other.of(chunks, bot.store.sentences(chunks).entities)
+    assert computed == [1]  # read from the store, not recomputed
+    text = "The ministry met in Donetsk on April 9."
+    assert ("DATE", "April 9") in {(e.label, text[e.start : e.end])
+                                   for ents in got.values() for e in ents}
+    assert other._read(list(got)) == {}  # nothing needed keeping locally
 
 
-def test_entities_found_by_other_rules_are_found_again(
+def test_entities_stored_under_other_rules_are_found_again_and_kept_here(
+    make_bot: Callable[..., Citebot], entity_calls: Callable[[], list[int]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An archive written by another release: its stored entities are not read; this
+    process finds the chunks' entities once and keeps them in its own file."""
+    bot = make_bot()
+    monkeypatch.setattr(records, "rules", lambda: "older")  # the writer's rules
+    text = "Ukrainian troops met in Donetsk on April 9."
+    bot.add_document("notes/b.txt", text)
+    monkeypatch.undo()
+    chunks = _retrieve(bot, "Where did the troops meet?")
+    assert bot.store.sentences(chunks).entities == {}
+    computed = entity_calls()
+    got = bot.entities.of(chunks, {})
+    assert computed == [1]
+    [key] = got
+    assert ("NORP", "Ukrainian") in {(e.label, text[e.start : e.end]) for e in got[key]}
+    assert EntityCache(bot.settings.data_dir / "entities" / "citebot.db").of(chunks, {}) == got
+    assert computed == [1]  # kept in the file: read back by another instance
+
+
+def test_entities_kept_under_other_rules_are_found_again(
     make_bot: Callable[..., Citebot], entity_calls: Callable[[], list[int]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     bot = make_bot()
     text = "Ukrainian troops met in Donetsk on April 9."
-    bot.add_document("notes/b.txt", text)
-    question = "Where did the troops meet?"
-    chunks = bot.retriever.retrieve(question, bot.embedder.embed_queries([question])[0], 1)
+    with monkeypatch.context() as m:
+        m.setattr(records, "rules", lambda: "older")  # not stored under today's rules
+        bot.add_document("notes/b.txt", text)
+    chunks = _retrieve(bot, "Where did the troops meet?")
     path = bot.settings.data_dir / "entities" / "citebot.db"
     # as kept by an older release, whose rules tagged "Ukrainian" a place
     monkeypatch.setattr(entities, "rules", lambda: "older")
     older = EntityCache(path)
-    [key] = older.of(chunks)
+    [key] = older.of(chunks, {})
     older._write([(key, [Entity(0, 9, "GPE")])])
     monkeypatch.undo()
     computed = entity_calls()
-    got = EntityCache(path).of(chunks)  # the current rules: that row is not read
+    got = EntityCache(path).of(chunks, {})  # the current rules: that row is not read
     assert computed == [1]
     assert ("NORP", "Ukrainian") in {(e.label, text[e.start : e.end]) for e in got[key]}
     with sqlite3.connect(path) as db:

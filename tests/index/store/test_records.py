@@ -1,11 +1,23 @@
 """A document version's Chroma records and how they read back."""
 
+import dataclasses
+
 import numpy as np
+import pytest
 
 from citebot.index.ingest.loader import make_document
 from citebot.index.models import Chunk, Span
-from citebot.index.store.records import Version, doc_record, nodes, scored, sentence_records
+from citebot.index.store import records
+from citebot.index.store.records import (
+    Version,
+    doc_record,
+    entities,
+    nodes,
+    scored,
+    sentence_records,
+)
 from citebot.index.store.vectors import unpack
+from citebot.index.text.entities import Entity
 
 
 def _version() -> Version:
@@ -35,3 +47,15 @@ def test_one_sentence_record_per_chunk_holds_its_sentences_vectors() -> None:
 def test_the_document_record_names_every_field_so_an_upsert_clears_old_ones() -> None:
     record = doc_record(_version())
     assert record["chunks"] == 1 and "url" in record and record["url"] is None
+
+
+def test_a_chunks_entities_are_stored_under_the_rules_that_found_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    v = dataclasses.replace(_version(), entities=[[Entity(5, 8, "CARDINAL")]])
+    _, [meta] = sentence_records(v)
+    assert entities(meta) == [Entity(5, 8, "CARDINAL")]
+    monkeypatch.setattr(records, "rules", lambda: "newer")  # read by another release
+    assert entities(meta) is None
+    _, [bare] = sentence_records(_version())  # written without them
+    assert "entities" not in bare and entities(bare) is None
