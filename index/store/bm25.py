@@ -154,7 +154,12 @@ class Bm25:
     # -- snapshots: the arrays as they are, so loading is a few copies, not a re-index -----
 
     def state(self) -> dict[str, Any]:
+        """The posting lists are saved as they are (one array, term after term), not
+        derived again at load: sorting every entry by term cost 2.4 s of a 6.9 s load at
+        300k chunks, on a replica's way to its first answer."""
         live = np.array([i is not None for i in self.ids], dtype=bool)
+        post_start = np.zeros(len(self.postings) + 1, dtype=np.int64)
+        np.cumsum([len(rows) for rows, _ in self.postings], out=post_start[1:])
         return {
             "terms": _blob("\0".join(self.terms)),
             "ids": _blob("\0".join(i or "" for i in self.ids)),
@@ -163,6 +168,10 @@ class Bm25:
             "row_start": np.frombuffer(self.row_start, dtype=np.int64).copy(),
             "row_terms": np.frombuffer(self.row_terms, dtype=np.int32).copy(),
             "row_tfs": np.frombuffer(self.row_tfs, dtype=np.uint16).copy(),
+            "df": np.array(self.df, dtype=np.int32),
+            "post_start": post_start,
+            "post_rows": _joined([rows for rows, _ in self.postings], np.int32),
+            "post_tfs": _joined([tfs for _, tfs in self.postings], np.uint16),
         }
 
     @classmethod
@@ -178,20 +187,19 @@ class Bm25:
         bm.lengths = array("i", state["lengths"].astype(np.int32).tobytes())
         bm.total_length = int(state["lengths"][live].sum()) if len(live) else 0
         bm.row_start = array("q", state["row_start"].astype(np.int64).tobytes())
-        row_terms, row_tfs = state["row_terms"], state["row_tfs"]
-        bm.row_terms = array("i", row_terms.astype(np.int32).tobytes())
-        bm.row_tfs = array("H", row_tfs.astype(np.uint16).tobytes())
-        row_of = np.repeat(np.arange(len(bm.ids), dtype=np.int32), np.diff(state["row_start"]))
-        alive_entry = live[row_of] if len(row_of) else np.zeros(0, dtype=bool)
-        bm.df = np.bincount(row_terms[alive_entry], minlength=len(bm.terms)).tolist()
-        order = np.argsort(row_terms, kind="stable")
-        bounds = np.searchsorted(row_terms[order], np.arange(len(bm.terms) + 1))
-        rows_sorted, tfs_sorted = row_of[order], row_tfs[order]
-        bm.postings = [
-            (array("i", rows_sorted[a:b].tobytes()), array("H", tfs_sorted[a:b].tobytes()))
-            for a, b in zip(bounds[:-1], bounds[1:])
-        ]
+        bm.row_terms = array("i", state["row_terms"].astype(np.int32).tobytes())
+        bm.row_tfs = array("H", state["row_tfs"].astype(np.uint16).tobytes())
+        bm.df = state["df"].tolist()
+        rows, tfs = state["post_rows"], state["post_tfs"]
+        starts = state["post_start"].tolist()
+        bm.postings = [(array("i", rows[a:b].tobytes()), array("H", tfs[a:b].tobytes()))
+                       for a, b in zip(starts[:-1], starts[1:])]
         return bm
+
+
+def _joined(parts: list["array[int]"], dtype: type[np.generic]) -> np.ndarray:
+    return np.concatenate([np.frombuffer(p, dtype=dtype) for p in parts] or
+                          [np.zeros(0, dtype=dtype)])
 
 
 def _blob(text: str) -> np.ndarray:

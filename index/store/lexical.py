@@ -36,7 +36,7 @@ log = logging.getLogger("citebot.lexical")
 
 SYNC_SECONDS = 1.0  # how stale another process's write may be here (the goal: within 2 s)
 SAVE_SECONDS = 60.0
-_FORMAT = 1
+_FORMAT = 2  # 2: the posting lists saved as they are (bm25.Bm25.state)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The lexical index as a cache of the store: incremental, shared through the change log,
 saved atomically, rebuilt when its file is torn."""
 
+import json
 import logging
 import random
 import time
@@ -168,5 +169,28 @@ def test_a_torn_index_file_is_rebuilt_with_a_log_line(
     again = make_bot()
     assert again.ask("Who summoned the Chinese ambassador?").found
     assert any("unreadable" in r.getMessage() and "rebuilding" in r.getMessage()
+               for r in caplog.records)
+    assert again.lexical.check() == []
+
+
+def test_an_index_file_of_an_earlier_format_is_rebuilt_with_a_log_line(
+    make_bot: Callable[..., Citebot], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Format 1 files held no posting lists (they were sorted out at every load): read as
+    format 2 they would lack keys, so they are rebuilt from the store instead."""
+    bot = make_bot()
+    bot.ingest()
+    bot.close()
+    path = bot.settings.lexical_dir / bot.settings.collection / "bm25.npz"
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files if not k.startswith(("post_", "df"))}
+    meta = json.loads(arrays["meta"].tobytes().decode())
+    arrays["meta"] = np.frombuffer(json.dumps({**meta, "format": 1}).encode(), dtype=np.uint8)
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+    caplog.set_level(logging.WARNING, logger="citebot.lexical")
+    again = make_bot()
+    assert again.ask("Who summoned the Chinese ambassador?").found
+    assert any("format 1, not 2" in r.getMessage() and "rebuilding" in r.getMessage()
                for r in caplog.records)
     assert again.lexical.check() == []
