@@ -3,7 +3,8 @@
 The model and the store are created once, in the lifespan, and shared by every request
 through ``CitebotDep``. Loading the model (and, for ``citebot serve``, indexing an empty
 corpus) runs in a background thread after the server starts listening, so ``/healthz``
-answers at once and ``/readyz`` says 503 until the core is ready.
+answers at once and ``/readyz`` says 503 until the core is ready. Once ready, the store's
+leftovers are cleaned every ``CLEAN_SECONDS``, not only at start.
 
 Other long-running services can share the process and its ``Citebot``: pass
 ``companions`` (async context managers entered at startup and exited at shutdown). This is
@@ -30,10 +31,12 @@ from citebot.api.limits import BodyLimit
 from citebot.api.routing import CheckedBodyRoute
 from citebot.api.state import AppState
 from citebot.index import offline  # noqa: F401  (before anything imports transformers)
-from citebot.index.service import Citebot
+from citebot.index.errors import CitebotError
+from citebot.index.service import LEFTOVER_SECONDS, Citebot
 from citebot.settings import Settings, get_settings
 
 log = logging.getLogger("citebot.api")
+CLEAN_SECONDS = LEFTOVER_SECONDS  # how often a serving process removes leftovers
 STATIC = Path(__file__).parent / "static"
 
 Companion = Callable[[Citebot], AbstractAsyncContextManager[object]]
@@ -66,6 +69,28 @@ async def _start(state: AppState, bot: Citebot, prepare: Prepare | None) -> None
     log.info("citebot is ready: %s", state.detail)
 
 
+async def _clean_periodically(state: AppState, bot: Citebot) -> None:
+    """Remove what killed or failed writes left (``Citebot.clean_up``) while serving: on a
+    shared Chroma server a replica killed mid-upload leaves chunks no other process would
+    otherwise remove until one restarts or ingests. Invisible to answers meanwhile (they
+    check committed versions), but they hold disk and memory. Cheap when nothing was
+    written (the change log's head is read by id)."""
+    while True:
+        await anyio.sleep(CLEAN_SECONDS)
+        if state.status != "ready":
+            continue
+        try:
+            removed = await anyio.to_thread.run_sync(bot.clean_up)
+        except CitebotError as e:  # a store that went away: the next round tries again
+            log.warning("cleaning leftovers failed (will retry): %s", e)
+            continue
+        except Exception:  # never the server's end: the task group would take it down
+            log.exception("cleaning leftovers failed (will retry)")
+            continue
+        if removed:
+            log.info("removed %d chunks a killed or failed write left behind", removed)
+
+
 def create_app(
     settings: Settings | None = None,
     citebot: Citebot | None = None,
@@ -87,10 +112,12 @@ def create_app(
         state.citebot = bot
         async with anyio.create_task_group() as tasks, AsyncExitStack() as stack:
             tasks.start_soon(_start, state, bot, prepare)
+            tasks.start_soon(_clean_periodically, state, bot)
             for companion in companions:
                 await stack.enter_async_context(companion(bot))
             yield
-            # _start's threads cannot be interrupted: shutdown waits for them to finish
+            # a thread cannot be interrupted: shutdown waits for one running to finish
+            tasks.cancel_scope.cancel()
         await anyio.to_thread.run_sync(bot.close)  # saves the lexical index's cache
 
     app = App(

@@ -46,16 +46,16 @@ def run(bot: "Citebot", args: argparse.Namespace) -> int:
     return 0
 
 
-def progress(total: int) -> "Progress":
+def progress(total: int, *, doing: str = "Ingesting", done: str = "ingested") -> "Progress":
     """Told the number of files to go through, returns what to call as they are done
     (unchanged files are done at once; the others once embedded and stored)."""
-    return _bar(total) if sys.stderr.isatty() else _lines(total)
+    return _bar(total, doing) if sys.stderr.isatty() else _lines(total, done)
 
 
-def _bar(total: int) -> "Progress":
+def _bar(total: int, doing: str) -> "Progress":
     from tqdm import tqdm
 
-    bar = tqdm(total=total, unit="doc", desc="Ingesting", file=sys.stderr)
+    bar = tqdm(total=total, unit="doc", desc=doing, file=sys.stderr)
 
     def tick(n: int) -> None:
         bar.update(n)
@@ -65,7 +65,7 @@ def _bar(total: int) -> "Progress":
     return tick
 
 
-def _lines(total: int) -> "Progress":
+def _lines(total: int, done_word: str) -> "Progress":
     """A line each time another LINE_EVERY documents are done: a log, not a redrawn bar."""
     started = time.perf_counter()
     done = 0
@@ -74,7 +74,7 @@ def _lines(total: int) -> "Progress":
         nonlocal done
         before, done = done, done + n
         if done // LINE_EVERY > before // LINE_EVERY:
-            print(f"citebot: {done:,} of {total:,} documents ingested "
+            print(f"citebot: {done:,} of {total:,} documents {done_word} "
                   f"({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
 
     return tick

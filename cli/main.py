@@ -23,6 +23,8 @@ from citebot.settings import get_settings
 # Telegram library or the evaluation code (see benchmarks/cli_startup.py).
 COMMANDS = {
     "ingest": ("citebot.cli.ingest", "index a corpus folder (default: corpus/)"),
+    "entities": ("citebot.cli.entities", "store the entities of documents stored without "
+                                         "them (after an upgrade)"),
     "ask": ("citebot.cli.ask", "answer a question with verbatim citations"),
     "chat": ("citebot.cli.chat", "ask questions one after another, with follow-ups"),
     "verify": ("citebot.cli.verify", "check a quote: verified, unattributed, altered, "

@@ -31,7 +31,7 @@ from citebot.index.models import (
 )
 from citebot.index.settings import CoreSettings, RetrievalMode
 from citebot.index.store.chroma import Store
-from citebot.index.store.entities import EntityCache
+from citebot.index.store.entities import EntityCache, refill
 from citebot.index.store.entities import found as entities_found
 from citebot.index.store.layout import connect
 from citebot.index.store.lexical import LexicalIndex
@@ -194,6 +194,14 @@ class Citebot:
                 self.store.delete(source)
             self.lexical.catch_up()
             return chunks
+
+    @_reaching_store
+    def refill_entities(self, *,
+                        progress: Callable[[int], Progress] | None = None) -> int:
+        """Store the entities of documents stored without them under the current rules
+        (``store.entities.refill``), so no process runs spaCy for them on a question.
+        Returns the number of documents done."""
+        return refill(self.store, progress)
 
     @_reaching_store
     def delete_document(self, source: str) -> None:

@@ -282,6 +282,26 @@ class Store:
                 found.entities[i] = ents
         return found
 
+    def entity_gaps(self) -> dict[tuple[str, str], list[str]]:
+        """The chunk ids, by (source, doc_hash), whose sentence record holds no entities
+        found under the current rules: an archive written before they were stored, or by
+        a release with other rules. Reads every sentence record, a page at a time."""
+        gaps: dict[tuple[str, str], list[str]] = {}
+        for i, m in pages(self._sentvecs, ["metadatas"]):
+            if records.entities(m) is None:
+                gaps.setdefault((str(m["source"]), str(m["doc_hash"])), []).append(i)
+        return gaps
+
+    def store_entities(self, found: Mapping[str, list[Entity]]) -> None:
+        """Store chunks' entities in their sentence records (Chroma merges the keys into
+        the record's metadata, and skips ids no longer stored: a chunk a write removed
+        meanwhile)."""
+        ids = list(found)
+        for i in range(0, len(ids), BATCH):
+            part = ids[i : i + BATCH]
+            self._sentvecs.update(ids=part,
+                                  metadatas=[records.entity_fields(found[c]) for c in part])
+
     # -- reading for caches (the lexical index) ---------------------------------------
 
     def committed_chunks(self) -> Iterator[tuple[list[str], list[str]]]:

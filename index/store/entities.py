@@ -7,17 +7,19 @@ on any machine, answers from them without running spaCy (~10 ms a chunk) on a qu
 Chunks stored without them (an archive written by an older release, or under other rules)
 have theirs found on first retrieval and kept in a SQLite file in this process's data folder
 (``EntityCache``): derived data, keyed by chunk id (which names the document version) and
-rules, which can be deleted at any time.
+rules, which can be deleted at any time. ``refill`` stores theirs in Chroma once, for
+every process (``citebot entities``).
 """
 
 import dataclasses
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from citebot.index.models import ScoredChunk
+from citebot.index.store.chroma import Store
 from citebot.index.store.ids import chunk_id
 from citebot.index.store.records import Version
 from citebot.index.text.entities import Entity, find, rules, within
@@ -30,6 +32,38 @@ def found(versions: Sequence[Version]) -> list[Version]:
     gives the model more context."""
     return [dataclasses.replace(v, entities=[within(ents, c.start, c.end) for c in v.chunks])
             for v, ents in zip(versions, find([v.doc.text for v in versions]))]
+
+
+_REFILL_DOCS = 64  # documents read, run through spaCy and updated at a time
+
+
+def refill(store: Store, progress: Callable[[int], Callable[[int], None]] | None = None) -> int:
+    """Find and store the entities of every committed chunk stored without them under the
+    current rules (an archive written by an earlier release, or after an upgrade changed
+    the rules); returns the number of documents done. Each document is read whole, as a
+    write reads it. Safe beside writes (a version replaced meanwhile is skipped or its
+    update ignored) and resumable: a run stopped half-way leaves what it stored, and the
+    next one does the rest. ``progress`` is told the number of documents to do and returns
+    what to call as they are done."""
+    gaps = store.entity_gaps()
+    committed = store.hashes()
+    todo = [key for key in gaps if committed.get(key[0]) == key[1]]  # leftovers: never read
+    tick = progress(len(todo)) if progress and todo else None
+    for n in range(0, len(todo), _REFILL_DOCS):
+        part = todo[n : n + _REFILL_DOCS]
+        docs = {d.meta.source: d for d in store.get_many([s for s, _ in part])}
+        part = [(s, h) for s, h in part if s in docs and docs[s].meta.hash == h]
+        ids = [i for key in part for i in gaps[key]]
+        chunks: dict[str, list[ScoredChunk]] = {}
+        for sc in store.chunks_by_id(ids, dict.fromkeys(ids, 0.0)):
+            chunks.setdefault(sc.chunk.source, []).append(sc)
+        rows = {chunk_id(s, sc.doc_hash, sc.chunk.index): within(ents, sc.chunk.start, sc.chunk.end)
+                for (s, _), ents in zip(part, find([docs[s].text for s, _ in part]))
+                for sc in chunks.get(s, ())}
+        store.store_entities(rows)
+        if tick:
+            tick(len(todo[n : n + _REFILL_DOCS]))
+    return len(todo)
 
 
 class EntityCache:

@@ -70,8 +70,13 @@ def sentence_records(v: Version) -> tuple[list[str], list[dict[str, Any]]]:
     ]
     if v.entities:
         for m, ents in zip(metas, v.entities, strict=True):
-            m.update(entities=json.dumps(ents), entity_rules=rules())
+            m.update(entity_fields(ents))
     return ids, metas
+
+
+def entity_fields(ents: list[Entity]) -> dict[str, str]:
+    """A chunk's entities as sentence-record metadata, with the rules that found them."""
+    return {"entities": json.dumps(ents), "entity_rules": rules()}
 
 
 def entities(m: dict[str, Any]) -> list[Entity] | None:

@@ -1,7 +1,8 @@
-"""``app.create_app``: startup in the background (prepare, failures, companions), a Citebot
-built from settings when none is given, the routers shared by apps with their own
-settings, CORS from settings, the page at ``/``."""
+"""``app.create_app``: startup in the background (prepare, failures, companions), leftovers
+cleaned while serving, a Citebot built from settings when none is given, the routers shared
+by apps with their own settings, CORS from settings, the page at ``/``."""
 
+import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -10,7 +11,9 @@ from contextlib import asynccontextmanager
 import pytest
 from fastapi.testclient import TestClient
 
+from citebot.api import app
 from citebot.api.app import create_app
+from citebot.index.errors import StoreUnavailable
 from citebot.index.service import Citebot
 from citebot.settings import Settings
 from tests.api.helpers import wait_ready
@@ -49,6 +52,52 @@ def test_failed_startup_is_reported(make_bot: Callable[..., Citebot]) -> None:
         assert c.get("/readyz").status_code == 503
         assert c.get("/healthz").status_code == 200
         assert "citebot is failed" in c.get("/v1/documents").json()["detail"]
+
+
+def test_leftovers_of_a_failed_write_are_cleaned_while_serving(
+    make_bot: Callable[..., Citebot], monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A write that fails before its commit leaves chunks (invisible to answers); the
+    server removes them within a round of CLEAN_SECONDS, and a round that fails (the store
+    away) is logged and retried, never the server's end."""
+    monkeypatch.setattr(app, "CLEAN_SECONDS", 0.2)
+    bot = make_bot()
+    with TestClient(create_app(bot.settings, bot)) as c:
+        wait_ready(c)
+        bot.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
+        committed = bot.store.chunk_count()
+        real_upsert = bot.store._docs.upsert
+
+        def unreachable(*args: object, **kwargs: object) -> None:
+            raise StoreUnavailable("the Chroma server at 127.0.0.1:1 cannot be reached")
+
+        monkeypatch.setattr(bot.store._docs, "upsert", unreachable)
+        with pytest.raises(StoreUnavailable):  # the commit fails: chunks stay behind
+            bot.add_document("notes/b.txt", "The wombat Wilma lives in Tasmania. " * 40)
+        monkeypatch.setattr(bot.store._docs, "upsert", real_upsert)
+        assert bot.store.chunk_count() > committed
+        real_clean = bot.clean_up
+        failing = [1]
+
+        def clean_once_failing() -> int:
+            if failing:
+                failing.pop()
+                raise StoreUnavailable("the Chroma server at 127.0.0.1:1 cannot be reached")
+            return real_clean()
+
+        caplog.set_level(logging.INFO, logger="citebot.api")
+        monkeypatch.setattr(bot, "clean_up", clean_once_failing)
+        for _ in range(100):  # bounded: a few rounds of 0.2 s
+            if bot.store.chunk_count() == committed:
+                break
+            time.sleep(0.1)
+        assert bot.store.chunk_count() == committed
+        messages = [r.getMessage() for r in caplog.records]
+        assert any("cleaning leftovers failed (will retry)" in m for m in messages)
+        assert any(m.startswith("removed ") and "left behind" in m for m in messages)
+        assert c.get("/readyz").status_code == 200
+        assert c.post("/v1/ask", json={"question": "Where does Quentin live?"}).json()["found"]
 
 
 def test_companions_share_the_citebot_and_the_lifetime(make_bot: Callable[..., Citebot]) -> None:

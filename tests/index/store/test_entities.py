@@ -11,11 +11,12 @@ from citebot.index.models import ScoredChunk
 from citebot.index.service import Citebot
 from citebot.index.store import entities, records
 from citebot.index.store.entities import EntityCache
+from citebot.index.store.ids import chunk_id
 from citebot.index.text.entities import Entity
 
 
-def _retrieve(bot: Citebot, question: str) -> list[ScoredChunk]:
-    return bot.retriever.retrieve(question, bot.embedder.embed_queries([question])[0], 1)
+def _retrieve(bot: Citebot, question: str, k: int = 1) -> list[ScoredChunk]:
+    return bot.retriever.retrieve(question, bot.embedder.embed_queries([question])[0], k)
 
 
 def test_a_write_stores_its_chunks_entities_for_every_process(
@@ -97,3 +98,38 @@ def test_a_cache_from_before_rules_were_kept_is_replaced(tmp_path: Path) -> None
     with sqlite3.connect(path) as db:
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
     assert "ents" not in tables
+
+
+def test_refill_stores_the_entities_of_documents_stored_without_them(
+    make_bot: Callable[..., Citebot], entity_calls: Callable[[], list[int]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An archive written under other rules: ``refill`` finds each committed document's
+    entities once (the whole text, as a write does) and stores them for every process;
+    a second run has nothing to do. A killed write's leftover version is not read."""
+    bot = make_bot()
+    text = "The ministry met in Donetsk on April 9. " * 30  # several chunks
+    with monkeypatch.context() as m:
+        m.setattr(records, "rules", lambda: "older")
+        bot.add_document("notes/a.txt", text)
+        bot.add_document("notes/b.txt", "Volodymyr Zelensky spoke in Kyiv on Tuesday.")
+        real_upsert = bot.store._docs.upsert
+        m.setattr(bot.store._docs, "upsert", lambda *a, **k: 1 / 0)  # a write that fails
+        with pytest.raises(ZeroDivisionError):
+            bot.add_document("notes/b.txt", "A version never committed.")
+        m.setattr(bot.store._docs, "upsert", real_upsert)
+    assert len(bot.store.entity_gaps()) == 3  # two committed versions and the leftover
+    computed = entity_calls()
+    assert bot.refill_entities() == 2
+    assert computed == [2]  # both documents in one spaCy run, chunk by chunk never
+    assert [s for s, _ in bot.store.entity_gaps()] == ["notes/b.txt"]  # the leftover only
+    chunks = _retrieve(bot, "When did the ministry meet?", 5)
+    stored = bot.store.sentences(chunks).entities
+    assert len(stored) == len(chunks) > 1
+    for sc in chunks:  # each chunk's own entities, at document offsets
+        ents = stored[chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index)]
+        assert ents and all(sc.chunk.start <= e.start < e.end <= sc.chunk.end for e in ents)
+        doc = bot.document(sc.chunk.source).text
+        assert {"notes/a.txt": "April 9", "notes/b.txt": "Tuesday"}[sc.chunk.source] in {
+            doc[e.start : e.end] for e in ents}
+    assert bot.refill_entities() == 0 and computed == [2]
