@@ -31,6 +31,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from scale import count_spacy  # noqa: E402
 
 from citebot.evaluate import squad  # noqa: E402
 from citebot.index.ask.kinds import asked  # noqa: E402
@@ -60,20 +63,13 @@ def build(data: Path, path: Path) -> None:
 
 def worker(job: dict[str, Any]) -> dict[str, Any]:
     """One new replica: an empty entity cache, then the questions asked and timed."""
-    from citebot.index.store import entities, records
+    from citebot.index.store import records
 
     data = Path(job["data"])
     shutil.rmtree(data / "entities", ignore_errors=True)  # a cache: a new replica has none
     if job["variant"] == "found here":
         records.entities = lambda m: None  # as for an archive stored without them
-    spacy_chunks = [0]
-    real_find = entities.find
-
-    def counted(texts: Any, offsets: Any = ()) -> Any:
-        spacy_chunks[0] += len(texts)
-        return real_find(texts, offsets)
-
-    entities.find = counted
+    spacy_chunks = count_spacy()
     bot = Citebot(Settings(_env_file=None, data_dir=data))  # type: ignore[call-arg]
     bot.warm_up()
     bot.ask(job["questions"][0])  # first calls: lazy imports, caches

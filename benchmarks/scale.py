@@ -187,7 +187,7 @@ def serve(job: dict[str, Any]) -> dict[str, Any]:
     asks: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}
     found = {}
-    spacy, spacy_runs = {}, _count_spacy()
+    spacy, spacy_runs = {}, count_spacy()
     for mode in MODES:
         for q in questions[:WARM]:
             bot.ask(q, mode=mode)
@@ -204,7 +204,7 @@ def serve(job: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _count_spacy() -> list[int]:
+def count_spacy() -> list[int]:
     """A counter of the chunks run through spaCy on the question path from here on."""
     from citebot.index.store import entities
 

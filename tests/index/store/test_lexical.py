@@ -154,43 +154,34 @@ def test_a_new_process_loads_the_saved_index_and_applies_only_later_changes(
     assert again.lexical.check() == []
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
-def test_a_torn_index_file_is_rebuilt_with_a_log_line(
-    make_bot: Callable[..., Citebot], damage: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    bot = make_bot()
-    bot.ingest()
-    bot.close()
-    path = bot.settings.lexical_dir / bot.settings.collection / "bm25.npz"
-    data = path.read_bytes()
-    path.write_bytes({"truncate": data[: len(data) // 2], "garbage": b"\x00garbage" * 64,
-                      "empty": b""}[damage])
-    caplog.set_level(logging.WARNING, logger="citebot.lexical")
-    again = make_bot()
-    assert again.ask("Who summoned the Chinese ambassador?").found
-    assert any("unreadable" in r.getMessage() and "rebuilding" in r.getMessage()
-               for r in caplog.records)
-    assert again.lexical.check() == []
-
-
-def test_an_index_file_of_an_earlier_format_is_rebuilt_with_a_log_line(
-    make_bot: Callable[..., Citebot], caplog: pytest.LogCaptureFixture
-) -> None:
-    """Format 1 files held no posting lists (they were sorted out at every load): read as
-    format 2 they would lack keys, so they are rebuilt from the store instead."""
-    bot = make_bot()
-    bot.ingest()
-    bot.close()
-    path = bot.settings.lexical_dir / bot.settings.collection / "bm25.npz"
+def _damage(path: Path, damage: str) -> None:
+    if damage != "format 1":
+        data = path.read_bytes()
+        path.write_bytes({"truncate": data[: len(data) // 2], "garbage": b"\x00garbage" * 64,
+                          "empty": b""}[damage])
+        return
+    # format 1 held no posting lists (they were sorted out at every load): read as format 2
+    # it would lack keys
     with np.load(path) as data:
         arrays = {k: data[k] for k in data.files if not k.startswith(("post_", "df"))}
     meta = json.loads(arrays["meta"].tobytes().decode())
     arrays["meta"] = np.frombuffer(json.dumps({**meta, "format": 1}).encode(), dtype=np.uint8)
     with open(path, "wb") as f:
         np.savez(f, **arrays)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty", "format 1"])
+def test_a_torn_or_outdated_index_file_is_rebuilt_with_a_log_line(
+    make_bot: Callable[..., Citebot], damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = make_bot()
+    bot.ingest()
+    bot.close()
+    _damage(bot.settings.lexical_dir / bot.settings.collection / "bm25.npz", damage)
     caplog.set_level(logging.WARNING, logger="citebot.lexical")
     again = make_bot()
     assert again.ask("Who summoned the Chinese ambassador?").found
-    assert any("format 1, not 2" in r.getMessage() and "rebuilding" in r.getMessage()
+    said = "format 1, not 2" if damage == "format 1" else "unreadable"
+    assert any(said in r.getMessage() and "rebuilding" in r.getMessage()
                for r in caplog.records)
     assert again.lexical.check() == []
