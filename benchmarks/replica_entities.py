@@ -86,7 +86,8 @@ def worker(job: dict[str, Any]) -> dict[str, Any]:
 def run(job: dict[str, Any], tmp: Path) -> dict[str, Any]:
     path = tmp / "job.json"
     path.write_text(json.dumps(job))
-    subprocess.run([sys.executable, __file__, "--worker", str(path)], check=True)
+    subprocess.run([sys.executable, __file__, "--data-dir", job["data"], "--worker", str(path)],
+                   check=True)
     out: dict[str, Any] = json.loads(path.with_suffix(".out.json").read_text())
     return out
 
