@@ -50,10 +50,10 @@ def _batches(items: Sequence[SourceFile], size: int) -> Iterator[list[SourceFile
 
 class Ingestor:
     """Chunks and embeds documents on the calling thread while a background thread stores
-    the group before (and, with ``find_entities``, first finds its entities, stored with it
-    so questions never wait for them): the model
-    keeps ~1.2 of the 2 cores busy, and spaCy's NER, ~40% of an ingest's time when it ran
-    after the model, fits in the rest (``benchmarks/ingest_query.py``)."""
+    the group before (with ``find_entities``, first finding its entities, stored with it so
+    questions never wait for them): the model keeps ~1.2 of the 2 cores busy, and spaCy's
+    NER, ~40% of an ingest's time when it ran after the model, fits in the rest
+    (``benchmarks/ingest_query.py``)."""
 
     def __init__(self, settings: CoreSettings, embedder: Embedder, store: Store,
                  find_entities: bool = False) -> None:
