@@ -67,6 +67,16 @@ def test_leftovers_of_a_failed_write_are_cleaned_while_serving(
         wait_ready(c)
         bot.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
         committed = bot.store.chunk_count()
+        real_clean = bot.clean_up
+        store_back = threading.Event()
+
+        def clean_while_store_away() -> int:  # every round fails until the store is back
+            if not store_back.is_set():
+                raise StoreUnavailable("the Chroma server at 127.0.0.1:1 cannot be reached")
+            return real_clean()
+
+        caplog.set_level(logging.INFO, logger="citebot.api")
+        monkeypatch.setattr(bot, "clean_up", clean_while_store_away)
         real_upsert = bot.store._docs.upsert
 
         def unreachable(*args: object, **kwargs: object) -> None:
@@ -77,24 +87,23 @@ def test_leftovers_of_a_failed_write_are_cleaned_while_serving(
             bot.add_document("notes/b.txt", "The wombat Wilma lives in Tasmania. " * 40)
         monkeypatch.setattr(bot.store._docs, "upsert", real_upsert)
         assert bot.store.chunk_count() > committed
-        real_clean = bot.clean_up
-        failing = [1]
 
-        def clean_once_failing() -> int:
-            if failing:
-                failing.pop()
-                raise StoreUnavailable("the Chroma server at 127.0.0.1:1 cannot be reached")
-            return real_clean()
+        def failures() -> int:
+            return sum("cleaning leftovers failed (will retry)" in r.getMessage()
+                       for r in caplog.records)
 
-        caplog.set_level(logging.INFO, logger="citebot.api")
-        monkeypatch.setattr(bot, "clean_up", clean_once_failing)
         for _ in range(100):  # bounded: a few rounds of 0.2 s
+            if failures():
+                break
+            time.sleep(0.1)
+        assert failures() and bot.store.chunk_count() > committed
+        store_back.set()
+        for _ in range(100):
             if bot.store.chunk_count() == committed:
                 break
             time.sleep(0.1)
         assert bot.store.chunk_count() == committed
         messages = [r.getMessage() for r in caplog.records]
-        assert any("cleaning leftovers failed (will retry)" in m for m in messages)
         assert any(m.startswith("removed ") and "left behind" in m for m in messages)
         assert c.get("/readyz").status_code == 200
         assert c.post("/v1/ask", json={"question": "Where does Quentin live?"}).json()["found"]
