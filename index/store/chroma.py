@@ -285,11 +285,12 @@ class Store:
     def entity_gaps(self) -> dict[tuple[str, str], list[str]]:
         """The chunk ids, by (source, doc_hash), whose sentence record holds no entities
         found under the current rules: an archive written before they were stored, or by
-        a release with other rules. Reads every sentence record, a page at a time."""
+        a release with other rules. Chroma filters them: ``$ne`` also matches a record
+        without the key, and reading every record (~3 KB of packed vectors each) to find
+        none took 150 s at 109k chunks."""
         gaps: dict[tuple[str, str], list[str]] = {}
-        for i, m in pages(self._sentvecs, ["metadatas"]):
-            if records.entities(m) is None:
-                gaps.setdefault((str(m["source"]), str(m["doc_hash"])), []).append(i)
+        for i, m in pages(self._sentvecs, ["metadatas"], records.without_entities()):
+            gaps.setdefault((str(m["source"]), str(m["doc_hash"])), []).append(i)
         return gaps
 
     def store_entities(self, found: Mapping[str, list[Entity]]) -> None:

@@ -79,6 +79,12 @@ def entity_fields(ents: list[Entity]) -> dict[str, str]:
     return {"entities": json.dumps(ents), "entity_rules": rules()}
 
 
+def without_entities() -> dict[str, Any]:
+    """The Chroma filter of sentence records with no entities found under the current rules
+    (``entities`` gives None for them)."""
+    return {"entity_rules": {"$ne": rules()}}
+
+
 def entities(m: dict[str, Any]) -> list[Entity] | None:
     """A sentence record's entities, if found under the current rules (None: not stored, or
     found by other rules)."""

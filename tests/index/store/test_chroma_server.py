@@ -11,6 +11,8 @@ import httpx
 import pytest
 
 from citebot.index.embed.embedder import Embedder
+from citebot.index.ingest.loader import make_document
+from citebot.index.ingest.pipeline import Ingestor
 from citebot.index.service import Citebot
 from citebot.settings import Settings
 from tests.index.test_service import assert_invariant
@@ -64,3 +66,19 @@ def test_ingest_and_ask_through_a_chroma_server(
     assert_invariant(answer)
     reader.delete_document(answer.citations[0].source)
     assert writer.store.count() == 4
+
+
+def test_documents_stored_without_entities_are_found_and_refilled_through_a_server(
+    chroma_server: int, embedder: Embedder, tmp_path: Path
+) -> None:
+    """``entity_gaps`` lets Chroma filter the sentence records (``$ne`` matching a record
+    without the key too): the server must agree, or ``citebot entities`` finds nothing."""
+    settings = Settings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=chroma_server,
+                        collection="entity_gaps")
+    bot = Citebot(settings, embedder=embedder)
+    Ingestor(bot.settings, bot.embedder, bot.store).write(  # as an earlier release wrote
+        [make_document("notes/c.txt", "Lin Jian spoke in Beijing on Monday.")])
+    bot.add_document("notes/d.txt", "Volodymyr Zelensky spoke in Kyiv on Tuesday.")
+    assert [s for s, _ in bot.store.entity_gaps()] == ["notes/c.txt"]
+    assert bot.refill_entities() == 1
+    assert bot.store.entity_gaps() == {}

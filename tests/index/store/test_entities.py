@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from citebot.index.ingest.loader import make_document
+from citebot.index.ingest.pipeline import Ingestor
 from citebot.index.models import ScoredChunk
 from citebot.index.service import Citebot
 from citebot.index.store import entities, records
@@ -118,10 +120,14 @@ def test_refill_stores_the_entities_of_documents_stored_without_them(
         with pytest.raises(ZeroDivisionError):
             bot.add_document("notes/b.txt", "A version never committed.")
         m.setattr(bot.store._docs, "upsert", real_upsert)
-    assert len(bot.store.entity_gaps()) == 3  # two committed versions and the leftover
+    # written as a release before stored entities wrote: no entity fields at all
+    Ingestor(bot.settings, bot.embedder, bot.store).write(
+        [make_document("notes/c.txt", "Lin Jian spoke in Beijing on Monday.")])
+    bot.lexical.catch_up()
+    assert len(bot.store.entity_gaps()) == 4  # three committed versions and the leftover
     computed = entity_calls()
-    assert bot.refill_entities() == 2
-    assert computed == [2]  # both documents in one spaCy run, chunk by chunk never
+    assert bot.refill_entities() == 3
+    assert computed == [3]  # the documents in one spaCy run, chunk by chunk never
     assert [s for s, _ in bot.store.entity_gaps()] == ["notes/b.txt"]  # the leftover only
     chunks = _retrieve(bot, "When did the ministry meet?", 5)
     stored = bot.store.sentences(chunks).entities
@@ -130,6 +136,7 @@ def test_refill_stores_the_entities_of_documents_stored_without_them(
         ents = stored[chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index)]
         assert ents and all(sc.chunk.start <= e.start < e.end <= sc.chunk.end for e in ents)
         doc = bot.document(sc.chunk.source).text
-        assert {"notes/a.txt": "April 9", "notes/b.txt": "Tuesday"}[sc.chunk.source] in {
+        assert {"notes/a.txt": "April 9", "notes/b.txt": "Tuesday",
+                "notes/c.txt": "Monday"}[sc.chunk.source] in {
             doc[e.start : e.end] for e in ents}
-    assert bot.refill_entities() == 0 and computed == [2]
+    assert bot.refill_entities() == 0 and computed == [3]
