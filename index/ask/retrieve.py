@@ -41,7 +41,7 @@ class Retriever:
         hits = [i for i, _ in scores.top(pool)]
         if mode == "lexical":
             top = self._committed(hits, k)
-            return self.store.chunks_by_id(top, self.store.cosines(top, vec))
+            return self.store.chunks_by_id(top, vec)
         cosine = dict(self.store.nearest(vec, pool))
         cosine.update(self.store.cosines([i for i in hits if i not in cosine], vec))
         order = fuse(cosine, scores)

@@ -246,12 +246,19 @@ class Store:
         got = self._chunks.get(ids=list(ids), include=["embeddings"])
         return {i: float(np.dot(e, vec)) for i, e in zip(got["ids"], got["embeddings"])}
 
-    def chunks_by_id(self, ids: Sequence[str], cosine: Mapping[str, float]) -> list[ScoredChunk]:
-        """The stored chunks among ``ids``, in that order, scored by their known cosine."""
+    def chunks_by_id(self, ids: Sequence[str],
+                     cosine: Mapping[str, float] | np.ndarray) -> list[ScoredChunk]:
+        """The stored chunks among ``ids``, in that order, scored by their known cosine, or,
+        given the query vector, by their cosine to it (read in the same call: each Chroma
+        call is a round trip to a server)."""
         if not ids:
             return []
-        got = self._chunks.get(ids=list(ids), include=["metadatas", "documents"])
-        by_id = {i: records.scored(m, d, cosine[i])
+        query = cosine if isinstance(cosine, np.ndarray) else None
+        got = self._chunks.get(ids=list(ids), include=["metadatas", "documents"] + (
+            [] if query is None else ["embeddings"]))
+        scores = cosine if query is None else {
+            i: float(np.dot(e, query)) for i, e in zip(got["ids"], got["embeddings"])}
+        by_id = {i: records.scored(m, d, scores[i])
                  for i, m, d in zip(got["ids"], got["metadatas"], got["documents"])}
         return [by_id[i] for i in ids if i in by_id]
 
