@@ -46,7 +46,8 @@ def refill(store: Store, progress: Callable[[int], Callable[[int], None]] | None
     next one does the rest. ``progress`` is told the number of documents to do and returns
     what to call as they are done."""
     gaps = store.entity_gaps()
-    committed = store.hashes()
+    # the gaps' own records, by id: not every document's (``hashes`` reads them all)
+    committed = {s: m.hash for s, m in store.metas({s for s, _ in gaps}).items()}
     todo = [key for key in gaps if committed.get(key[0]) == key[1]]  # leftovers: never read
     tick = progress(len(todo)) if progress and todo else None
     for n in range(0, len(todo), _REFILL_DOCS):
