@@ -35,7 +35,9 @@ class Retriever:
     ) -> list[ScoredChunk]:
         """Top-k chunks of committed document versions, best first."""
         if mode == "dense":
-            return self.store.query_chunks(vec, k)
+            # a few extra: results of uncommitted or superseded versions are dropped
+            cosine = self.store.query_chunks(vec, 2 * k + 2)
+            return self.store.chunks_by_id(self.lexical.committed(list(cosine))[:k], cosine)
         pool = max(4 * k, 20)  # per side: at 20, the top 5 is 99.4% that of fusing all chunks
         scores = self.lexical.scores(query)
         hits = [i for i, _ in scores.top(pool)]
@@ -49,11 +51,11 @@ class Retriever:
 
     def _committed(self, order: list[str], k: int) -> list[str]:
         """The first k ids of committed versions, checked a few at a time: almost always
-        the first 2k hold them, and checking only those keeps the look-up small."""
+        the first 2k hold them, and checking only those keeps any look-up small."""
         kept: list[str] = []
         step = 2 * k
         for start in range(0, len(order), step):
-            kept += self.store.committed(order[start : start + step])
+            kept += self.lexical.committed(order[start : start + step])
             if len(kept) >= k:
                 break
         return kept[:k]

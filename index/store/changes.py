@@ -66,11 +66,16 @@ class ChangeLog:
 
     def since(self, ts: float) -> list[Change]:
         """Every change stamped at ``ts - WINDOW`` or later, oldest first."""
+        return self.read(ts)[1]
+
+    def read(self, ts: float) -> tuple[float | None, list[Change]]:
+        """The head (``latest``), read first, and the changes ``since`` ts: a write that
+        the changes miss stamped the head after this read of it, so a later head tells."""
         latest = self.latest()
         if latest is not None and latest < ts - WINDOW:
-            return []  # nothing written since: the filtered read would find nothing
+            return latest, []  # nothing written since: the filtered read would find nothing
         recent = pages(self._records, ["metadatas"], {"ts": {"$gte": ts - WINDOW}})
-        return sorted(Change(float(m["ts"]), str(m["source"])) for _, m in recent)
+        return latest, sorted(Change(float(m["ts"]), str(m["source"])) for _, m in recent)
 
     def cleaned_until(self) -> float:
         """Writes logged before this time have had their leftovers removed (0: never)."""

@@ -211,22 +211,21 @@ class Store:
 
     # -- reading for answers ---------------------------------------------------------
 
-    def query_chunks(self, vec: np.ndarray, k: int) -> list[ScoredChunk]:
-        """The k nearest committed chunks, found through llama-index's ``ChromaVectorStore``.
-        Only the ids and similarities of its result are used; the chunks are read from
-        Chroma's records (as hybrid reads them), not from the nodes llama-index rebuilds
-        from its own copy of the metadata, which once came back without a key."""
-        # a few extra: results of uncommitted or superseded versions are dropped
+    def query_chunks(self, vec: np.ndarray, n: int) -> dict[str, float]:
+        """The n nearest chunks (of any version) with their cosine, best first, found through
+        llama-index's ``ChromaVectorStore``. Only the ids and similarities of its result are
+        used; the chunks are read from Chroma's records (as hybrid reads them), not from the
+        nodes llama-index rebuilds from its own copy of the metadata, which once came back
+        without a key."""
         from llama_index.core.vector_stores import VectorStoreQuery
 
         result = self._vectors.query(
-            VectorStoreQuery(query_embedding=vec.tolist(), similarity_top_k=k * 2 + 2)
+            VectorStoreQuery(query_embedding=vec.tolist(), similarity_top_k=n)
         )
-        cosine = {  # llama-index reports exp(-distance); the distance is 1 - cosine
+        return {  # llama-index reports exp(-distance); the distance is 1 - cosine
             i: 1.0 + float(np.log(max(sim, 1e-12)))
             for i, sim in zip(result.ids or [], result.similarities or [])
         }
-        return self.chunks_by_id(self.committed(list(cosine))[:k], cosine)
 
     def nearest(self, vec: np.ndarray, n: int) -> list[tuple[str, float]]:
         """The ids of the n nearest chunks (of any version) with their cosine, best first.
@@ -264,7 +263,9 @@ class Store:
 
     def committed(self, ids: Sequence[str]) -> list[str]:
         """The chunk ids among ``ids``, in order, of committed document versions (see the
-        module docstring): one look-up of their documents' records."""
+        module docstring): one look-up of their documents' records. (Questions ask the
+        lexical index, which holds the committed versions and asks this only of sources
+        written lately.)"""
         parsed = {i: parse_chunk_id(i) for i in ids}
         metas = self.metas(source for source, _ in parsed.values())
         return [

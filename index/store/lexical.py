@@ -5,8 +5,13 @@ made (``catch_up``), and other processes' writes are read from the store's chang
 most ``SYNC_SECONDS`` apart (``changes.ChangeLog``): the sources logged since the last
 change applied or the last read, whichever is later, less ``changes.WINDOW``. Applying a
 change looks up the source's committed version in Chroma, so the index converges on the
-truth whatever order changes arrive in; results are still filtered against committed
-versions, so a lagging index can miss a passage but never cite a wrong one.
+truth whatever order changes arrive in.
+
+The versions it holds also decide which retrieved chunks are committed (``committed``):
+at 300k chunks looking them up in Chroma was a fifth of a question's time. That is safe
+only when nothing was written since the last sync, so every such check reads the log's
+head (one read by id) and syncs first when it moved; the sources logged within the last
+sync's window may still be committing, and are looked up in Chroma.
 
 The index is saved to ``bm25.npz`` (written to a temporary file, then renamed) at most
 every ``SAVE_SECONDS`` and on close, with the change-log position it reflects; a new
@@ -37,6 +42,7 @@ log = logging.getLogger("citebot.lexical")
 SYNC_SECONDS = 1.0  # how stale another process's write may be here (the goal: within 2 s)
 SAVE_SECONDS = 60.0
 _FORMAT = 2  # 2: the posting lists saved as they are (bm25.Bm25.state)
+_UNREAD = -1.0  # the head before the first sync (no write is stamped before 1970)
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,8 @@ class LexicalIndex:
         self._by_source: dict[str, list[str]] = {}  # source -> its indexed chunk ids
         self._position = 0.0  # change-log time applied up to
         self._read_at = 0.0  # wall-clock time of this process's last read of the log
+        self._head: float | None = _UNREAD  # the log's head at that read (None: unstamped)
+        self._unsettled: set[str] = set()  # sources that read found: maybe still committing
         self._synced = 0.0
         self._saved = time.monotonic()
         self._dirty = False
@@ -115,8 +123,10 @@ class LexicalIndex:
         # re-read the last WINDOW of writes every SYNC_SECONDS (at 300k chunks, 56 ms each
         # time, a question's p95). ``min``: a clock set back must not skip what follows.
         now = time.time()
-        changes = self.store.changes.since(max(self._position, min(self._read_at, now)))
+        self._head, changes = self.store.changes.read(
+            max(self._position, min(self._read_at, now)))
         self._read_at = now
+        self._unsettled = {c.source for c in changes}
         if changes:
             self._refresh({c.source for c in changes})
             self._position = max(self._position, changes[-1].ts)
@@ -124,6 +134,28 @@ class LexicalIndex:
             # copied under the lock (fast), written by a thread: no question waits on disk
             snapshot = self._snapshot()
             threading.Thread(target=self._write, args=snapshot, daemon=True).start()
+
+    def committed(self, ids: Sequence[str]) -> list[str]:
+        """The chunk ids among ``ids``, in order, of committed document versions: those of
+        the versions held here, synced first if the log's head moved since the last sync;
+        those of sources maybe still committing (or unknown here) as Chroma says
+        (``Store.committed``). Without a head (a store last written by a release that did
+        not stamp it) every id is looked up in Chroma."""
+        with self._lock:
+            self._index()
+            head = self.store.changes.latest()
+            if head is None:
+                return self.store.committed(ids)
+            if head != self._head:
+                self._synced = time.monotonic()
+                self._sync()
+            parsed = {i: parse_chunk_id(i) for i in ids}
+            held = {i: self._held.get(s) for i, (s, _) in parsed.items()
+                    if s not in self._unsettled}
+        ask = [i for i in ids if held.get(i) is None]
+        truth = set(self.store.committed(ask)) if ask else set()
+        return [i for i in ids if i in truth
+                or ((h := held.get(i)) is not None and h[: len(parsed[i][1])] == parsed[i][1])]
 
     def _refresh(self, sources: set[str]) -> None:
         metas = self.store.metas(sources)

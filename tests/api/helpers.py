@@ -57,8 +57,10 @@ def raw_request(port: int, head: bytes,
     data = b""
     with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
         s.sendall(head)
+        answered = select.poll()  # not select.select: it fails on a descriptor over 1023
+        answered.register(s, select.POLLIN)
         for chunk in chunks:
-            if select.select([s], [], [], 0)[0]:
+            if answered.poll(0):
                 break
             try:
                 s.sendall(chunk)

@@ -125,8 +125,9 @@ def test_a_quiet_log_is_not_read_again(
     a.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
     b = LexicalIndex(tmp_path / "replica-b", a.store)
     read: list[int] = []
-    since = a.store.changes.since
-    monkeypatch.setattr(a.store.changes, "since", lambda ts: read.append(len(r := since(ts))) or r)
+    log = a.store.changes.read
+    monkeypatch.setattr(a.store.changes, "read",
+                        lambda ts: read.append(len((r := log(ts))[1])) or r)
     b.search("quokka", 5)
     for _ in range(4):  # a sync a SYNC_SECONDS, for over a WINDOW
         time.sleep(SYNC_SECONDS)
@@ -137,6 +138,75 @@ def test_a_quiet_log_is_not_read_again(
     time.sleep(SYNC_SECONDS)
     assert b.search("quokka", 5) == [] and len(b.search("wombat", 5)) == 1
     assert b.check() == []
+
+
+def _committed_lookups(bot: Citebot, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The ids each call of ``Store.committed`` (a look-up in Chroma) is given."""
+    asked: list[list[str]] = []
+    real = bot.store.committed
+    monkeypatch.setattr(bot.store, "committed",
+                        lambda ids: asked.append(list(ids)) or real(ids))
+    return asked
+
+
+def test_committed_versions_come_from_the_index_once_the_log_is_quiet(
+    make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of a superseded version (still in Chroma until removed, or still arriving
+    from a dense result) are dropped as Chroma would drop them, without asking it once the
+    writes are a WINDOW old."""
+    monkeypatch.setattr(changes, "WINDOW", 1.0)
+    a = make_bot()
+    a.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
+    old = [i for i, _ in a.lexical.search("quokka", 5)]
+    a.add_document("notes/a.txt", "The wombat Wilma lives in Tasmania.")
+    new = [i for i, _ in a.lexical.search("wombat", 5)]
+    a.add_document("notes/b.txt", "The island council met on Tuesday.")
+    b = LexicalIndex(tmp_path / "replica-b", a.store)
+    ids = old + new + ["notes/gone.txt@0123456789abcdef#0"]
+    assert b.committed(ids) == a.store.committed(ids) == new
+    time.sleep(2 * changes.WINDOW)
+    b.committed(ids)  # the last sync to read the writes: a WINDOW after them
+    time.sleep(SYNC_SECONDS)
+    b.committed(ids)  # reads nothing: the writes are settled
+    asked = _committed_lookups(a, monkeypatch)
+    assert b.committed(new + old) == new
+    assert asked == []
+
+
+def test_a_write_elsewhere_is_seen_by_the_next_committed_check(
+    make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No SYNC_SECONDS of staleness: the log's head moved, so the check syncs first; the
+    source just written may still be committing, so Chroma decides for it."""
+    a = make_bot()
+    a.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
+    old = [i for i, _ in a.lexical.search("quokka", 5)]
+    b = LexicalIndex(tmp_path / "replica-b", a.store)
+    assert b.committed(old) == old
+    a.add_document("notes/a.txt", "The wombat Wilma lives in Tasmania.")  # same size
+    new = [i for i, _ in a.lexical.search("wombat", 5)]
+    asked = _committed_lookups(a, monkeypatch)
+    assert b.committed(old + new) == new  # at once, not a SYNC_SECONDS later
+    assert asked == [old + new]  # the source was logged within the window
+    a.store.changes.record(["notes/a.txt"])  # a write's first record: not committed yet
+    assert b.committed(old + new) == new
+    a.delete_document("notes/a.txt")
+    assert b.committed(old + new) == []
+
+
+def test_without_a_head_every_committed_check_asks_chroma(
+    make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store last written by a release that did not stamp the head: the index cannot
+    tell whether it is current."""
+    a = make_bot()
+    a.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
+    ids = [i for i, _ in a.lexical.search("quokka", 5)]
+    a.store.changes._records.delete(ids=[changes._HEAD])
+    asked = _committed_lookups(a, monkeypatch)
+    assert LexicalIndex(tmp_path / "replica-b", a.store).committed(ids) == ids
+    assert asked == [ids]
 
 
 def test_a_new_process_loads_the_saved_index_and_applies_only_later_changes(
