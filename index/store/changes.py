@@ -68,10 +68,15 @@ class ChangeLog:
         """Every change stamped at ``ts - WINDOW`` or later, oldest first."""
         return self.read(ts)[1]
 
-    def read(self, ts: float) -> tuple[float | None, list[Change]]:
+    def read(self, ts: float, seen: float | None = None) -> tuple[float | None, list[Change]]:
         """The head (``latest``), read first, and the changes ``since`` ts: a write that
-        the changes miss stamped the head after this read of it, so a later head tells."""
+        the changes miss stamped the head after this read of it, so a later head tells.
+        ``seen``: the head the caller's previous read returned. A head other than that
+        means a write since, even if stamped before ``ts - WINDOW`` (a writer whose clock
+        is behind): the read then starts a WINDOW before the head."""
         latest = self.latest()
+        if latest is not None and seen is not None and latest != seen:
+            ts = min(ts, latest)
         if latest is not None and latest < ts - WINDOW:
             return latest, []  # nothing written since: the filtered read would find nothing
         recent = pages(self._records, ["metadatas"], {"ts": {"$gte": ts - WINDOW}})

@@ -10,8 +10,10 @@ truth whatever order changes arrive in.
 The versions it holds also decide which retrieved chunks are committed (``committed``):
 at 300k chunks looking them up in Chroma was a fifth of a question's time. That is safe
 only when nothing was written since the last sync, so every such check reads the log's
-head (one read by id) and syncs first when it moved; the sources logged within the last
-sync's window may still be committing, and are looked up in Chroma.
+head (one read by id) and syncs first when it moved. A logged source may still be
+committing for a WINDOW (a commit lands at most that long after its record): for a
+WINDOW after this process first read the record, by its own clock (writers' clocks may
+differ from it), the source is looked up in Chroma, and then read once more, settled.
 
 The index is saved to ``bm25.npz`` (written to a temporary file, then renamed) at most
 every ``SAVE_SECONDS`` and on close, with the change-log position it reflects; a new
@@ -32,7 +34,9 @@ from typing import Any
 
 import numpy as np
 
+from citebot.index.store import changes
 from citebot.index.store.bm25 import Bm25
+from citebot.index.store.changes import Change
 from citebot.index.store.chroma import Store
 from citebot.index.store.ids import parse_chunk_id
 from citebot.index.text.tokens import tokenize
@@ -87,7 +91,9 @@ class LexicalIndex:
         self._position = 0.0  # change-log time applied up to
         self._read_at = 0.0  # wall-clock time of this process's last read of the log
         self._head: float | None = _UNREAD  # the log's head at that read (None: unstamped)
-        self._unsettled: set[str] = set()  # sources that read found: maybe still committing
+        # records read within the last WINDOW (their sources may still be committing), with
+        # the monotonic time each was first read
+        self._unsettled: dict[Change, float] = {}
         self._synced = 0.0
         self._saved = time.monotonic()
         self._dirty = False
@@ -123,13 +129,17 @@ class LexicalIndex:
         # re-read the last WINDOW of writes every SYNC_SECONDS (at 300k chunks, 56 ms each
         # time, a question's p95). ``min``: a clock set back must not skip what follows.
         now = time.time()
-        self._head, changes = self.store.changes.read(
-            max(self._position, min(self._read_at, now)))
+        self._head, logged = self.store.changes.read(
+            max(self._position, min(self._read_at, now)),
+            seen=None if self._head == _UNREAD else self._head)
         self._read_at = now
-        self._unsettled = {c.source for c in changes}
-        if changes:
-            self._refresh({c.source for c in changes})
-            self._position = max(self._position, changes[-1].ts)
+        seen = time.monotonic()
+        for c in logged:
+            self._unsettled.setdefault(c, seen)
+        if logged:
+            self._refresh({c.source for c in logged})
+            self._position = max(self._position, logged[-1].ts)
+        self._settle()
         if self._dirty and time.monotonic() - self._saved >= SAVE_SECONDS:
             # copied under the lock (fast), written by a thread: no question waits on disk
             snapshot = self._snapshot()
@@ -149,13 +159,27 @@ class LexicalIndex:
             if head != self._head:
                 self._synced = time.monotonic()
                 self._sync()
+            else:
+                self._settle()
+            unsettled = {c.source for c in self._unsettled}
             parsed = {i: parse_chunk_id(i) for i in ids}
-            held = {i: self._held.get(s) for i, (s, _) in parsed.items()
-                    if s not in self._unsettled}
+            held = {i: self._held.get(s) for i, (s, _) in parsed.items() if s not in unsettled}
         ask = [i for i in ids if held.get(i) is None]
         truth = set(self.store.committed(ask)) if ask else set()
         return [i for i in ids if i in truth
                 or ((h := held.get(i)) is not None and h[: len(parsed[i][1])] == parsed[i][1])]
+
+    def _settle(self) -> None:
+        """Read once more the sources whose records were first read a WINDOW ago (their
+        commits have landed by now, whatever their writers' clocks said), and stop
+        looking them up in Chroma."""
+        due = time.monotonic() - changes.WINDOW
+        settled = [c for c, seen in self._unsettled.items() if seen <= due]
+        if not settled:
+            return
+        for c in settled:
+            del self._unsettled[c]
+        self._refresh({c.source for c in settled})
 
     def _refresh(self, sources: set[str]) -> None:
         metas = self.store.metas(sources)

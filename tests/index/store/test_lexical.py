@@ -127,7 +127,7 @@ def test_a_quiet_log_is_not_read_again(
     read: list[int] = []
     log = a.store.changes.read
     monkeypatch.setattr(a.store.changes, "read",
-                        lambda ts: read.append(len((r := log(ts))[1])) or r)
+                        lambda ts, **kw: read.append(len((r := log(ts, **kw))[1])) or r)
     b.search("quokka", 5)
     for _ in range(4):  # a sync a SYNC_SECONDS, for over a WINDOW
         time.sleep(SYNC_SECONDS)
@@ -193,6 +193,51 @@ def test_a_write_elsewhere_is_seen_by_the_next_committed_check(
     assert b.committed(old + new) == new
     a.delete_document("notes/a.txt")
     assert b.committed(old + new) == []
+
+
+def test_a_writer_whose_clock_is_behind_is_seen_at_once(
+    make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its records are stamped before the window a quiet log's read starts from; the head
+    moved, so they are read all the same."""
+    monkeypatch.setattr(changes, "WINDOW", 1.0)
+    a = make_bot()
+    a.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
+    old = [i for i, _ in a.lexical.search("quokka", 5)]
+    b = LexicalIndex(tmp_path / "replica-b", a.store)
+    assert b.committed(old) == old
+    time.sleep(SYNC_SECONDS + 2 * changes.WINDOW)
+    b.committed(old)  # a quiet log: read from a WINDOW before this read
+    clock = time.time
+    monkeypatch.setattr(changes.time, "time", lambda: clock() - 10 * changes.WINDOW)
+    a.add_document("notes/a.txt", "The wombat Wilma lives in Tasmania.")
+    monkeypatch.setattr(changes.time, "time", clock)
+    new = [i for i, _ in a.lexical.search("wombat", 5)]
+    assert b.committed(old + new) == new
+    assert [i for i, _ in b.search("wombat", 5)] == new
+
+
+def test_a_commit_that_lands_late_is_read_once_the_window_has_passed(
+    make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source whose record was read is asked of Chroma for a WINDOW (its commit may land
+    without another record moving the head), then read once more and held."""
+    monkeypatch.setattr(changes, "WINDOW", 1.0)
+    a = make_bot()
+    a.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
+    old = [i for i, _ in a.lexical.search("quokka", 5)]
+    b = LexicalIndex(tmp_path / "replica-b", a.store)
+    a.store.changes.record(["notes/a.txt"])  # a write's record, read now by b
+    assert b.committed(old) == old
+    monkeypatch.setattr(a.store.changes, "record", lambda sources: None)  # lands unlogged
+    a.add_document("notes/a.txt", "The wombat Wilma lives in Tasmania.")
+    new = [i for i, _ in a.lexical.search("wombat", 5)]
+    assert b.committed(old + new) == new  # within the window: Chroma says
+    time.sleep(changes.WINDOW)
+    asked = _committed_lookups(a, monkeypatch)
+    assert b.committed(old + new) == new  # settled: read once more, then held
+    assert asked == []
+    assert [i for i, _ in b.search("wombat", 5)] == new
 
 
 def test_without_a_head_every_committed_check_asks_chroma(
