@@ -34,7 +34,7 @@ def unmentioned(question: str, chunks: Sequence[ScoredChunk]) -> list[str]:
     return [w for w, ts in wanted.items() if not all(_mentioned(t, have) for t in ts)]
 
 
-def _mentioned(term: str, have: set[str]) -> bool:
+def _mentioned(term: str, have: frozenset[str]) -> bool:
     if term in have:
         return True
     for other in have:

@@ -36,7 +36,7 @@ class Retriever:
         """Top-k chunks of committed document versions, best first."""
         if mode == "dense":
             # a few extra: results of uncommitted or superseded versions are dropped
-            cosine = self.store.query_chunks(vec, 2 * k + 2)
+            cosine = dict(self.store.nearest(vec, 2 * k + 2))
             return self.store.chunks_by_id(self.lexical.committed(list(cosine))[:k], cosine)
         pool = max(4 * k, 20)  # per side: at 20, the top 5 is 99.4% that of fusing all chunks
         scores = self.lexical.scores(query)

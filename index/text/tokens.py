@@ -2,7 +2,7 @@
 sentences are compared by (so every term is looked up in the index's own vocabulary)."""
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 # Words every question or attribution has ("who", "said", "did"): they say what is asked, not
 # what it is about. Also what ``named`` skips as never a name.
@@ -29,10 +29,14 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     return [stem([w for w in _TOKEN.findall(text.lower()) if w not in stop]) for text in texts]
 
 
-def terms(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def terms(text: str) -> frozenset[str]:
     """The content terms of a question or a sentence: its index tokens ("China’s" →
-    "china", "recruited" → "recruit") less the stems of ``FUNCTION_WORDS``."""
-    return set(tokenize([text])[0]) - _function_stems()
+    "china", "recruited" → "recruit") less the stems of ``FUNCTION_WORDS``. Kept for the
+    last few thousand texts: scoring an answer asks for a sentence's terms up to three
+    times (alone, and with the sentence it refers back to), ~60 times an answer, and
+    the sentences of often-retrieved chunks come back question after question."""
+    return frozenset(tokenize([text])[0]) - _function_stems()
 
 
 @cache  # not at import: bm25s loads in ~0.3 s, which a CLI that never matches words skips
