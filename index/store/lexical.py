@@ -177,9 +177,9 @@ class LexicalIndex:
         settled = [c for c, seen in self._unsettled.items() if seen <= due]
         if not settled:
             return
+        self._refresh({c.source for c in settled})  # first: if Chroma fails, they stay
         for c in settled:
             del self._unsettled[c]
-        self._refresh({c.source for c in settled})
 
     def _refresh(self, sources: set[str]) -> None:
         metas = self.store.metas(sources)

@@ -240,6 +240,32 @@ def test_a_commit_that_lands_late_is_read_once_the_window_has_passed(
     assert [i for i, _ in b.search("wombat", 5)] == new
 
 
+def test_a_settling_read_that_fails_leaves_the_source_checked_in_chroma(
+    make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(changes, "WINDOW", 1.0)
+    a = make_bot()
+    a.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
+    ids = [i for i, _ in a.lexical.search("quokka", 5)]
+    b = LexicalIndex(tmp_path / "replica-b", a.store)
+    assert b.committed(ids) == ids
+    time.sleep(changes.WINDOW)
+    monkeypatch.setattr(b, "_sync", lambda: None)  # the record is not read again
+    real = a.store.metas
+
+    def lost(sources: object) -> None:
+        raise ConnectionError("the store went away")
+
+    monkeypatch.setattr(a.store, "metas", lost)
+    with pytest.raises(ConnectionError):
+        b.committed(ids)  # its settling read fails
+    monkeypatch.setattr(a.store, "metas", real)
+    asked = _committed_lookups(a, monkeypatch)
+    monkeypatch.setattr(b, "_settle", lambda: None)  # no second try: still unsettled
+    assert b.committed(ids) == ids
+    assert asked == [ids]
+
+
 def test_without_a_head_every_committed_check_asks_chroma(
     make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
