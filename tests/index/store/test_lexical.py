@@ -195,17 +195,26 @@ def test_a_write_elsewhere_is_seen_by_the_next_committed_check(
     assert b.committed(old + new) == []
 
 
+def _replica_with_a_short_window(
+    make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Citebot, list[str], LexicalIndex]:
+    """A store holding one document (its chunk ids), and another process's index of it
+    that has checked them once; the change log's WINDOW is a second."""
+    monkeypatch.setattr(changes, "WINDOW", 1.0)
+    a = make_bot()
+    a.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
+    ids = [i for i, _ in a.lexical.search("quokka", 5)]
+    b = LexicalIndex(tmp_path / "replica-b", a.store)
+    assert b.committed(ids) == ids
+    return a, ids, b
+
+
 def test_a_writer_whose_clock_is_behind_is_seen_at_once(
     make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its records are stamped before the window a quiet log's read starts from; the head
     moved, so they are read all the same."""
-    monkeypatch.setattr(changes, "WINDOW", 1.0)
-    a = make_bot()
-    a.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
-    old = [i for i, _ in a.lexical.search("quokka", 5)]
-    b = LexicalIndex(tmp_path / "replica-b", a.store)
-    assert b.committed(old) == old
+    a, old, b = _replica_with_a_short_window(make_bot, tmp_path, monkeypatch)
     time.sleep(SYNC_SECONDS + 2 * changes.WINDOW)
     b.committed(old)  # a quiet log: read from a WINDOW before this read
     clock = time.time
@@ -243,12 +252,7 @@ def test_a_commit_that_lands_late_is_read_once_the_window_has_passed(
 def test_a_settling_read_that_fails_leaves_the_source_checked_in_chroma(
     make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(changes, "WINDOW", 1.0)
-    a = make_bot()
-    a.add_document("notes/a.txt", "The quokka Quentin lives on Rottnest Island.")
-    ids = [i for i, _ in a.lexical.search("quokka", 5)]
-    b = LexicalIndex(tmp_path / "replica-b", a.store)
-    assert b.committed(ids) == ids
+    a, ids, b = _replica_with_a_short_window(make_bot, tmp_path, monkeypatch)
     time.sleep(changes.WINDOW)
     monkeypatch.setattr(b, "_sync", lambda: None)  # the record is not read again
     real = a.store.metas
