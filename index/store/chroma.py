@@ -26,7 +26,7 @@ from citebot.index.errors import DocumentNotFound
 from citebot.index.models import Document, DocumentMeta, ScoredChunk
 from citebot.index.store import records
 from citebot.index.store.changes import ChangeLog
-from citebot.index.store.ids import chunk_id, parse_chunk_id
+from citebot.index.store.ids import chunk_id, names_version, parse_chunk_id
 from citebot.index.store.layout import check_layout
 from citebot.index.store.pages import BATCH, by_ids, page_lists, pages, versions_of
 from citebot.index.store.records import Version
@@ -254,7 +254,7 @@ class Store:
         metas = self.metas(source for source, _ in parsed.values())
         return [
             i for i, (source, h) in parsed.items()
-            if source in metas and metas[source].hash[: len(h)] == h
+            if source in metas and names_version(h, metas[source].hash)
         ]
 
     def sentences(self, chunks: Sequence[ScoredChunk]) -> Sentences:

@@ -17,6 +17,11 @@ def parse_chunk_id(id_: str) -> tuple[str, str]:
     return source, rest.partition("#")[0]
 
 
+def names_version(id_hash: str, doc_hash: str) -> bool:
+    """Whether a chunk id's hash prefix (``parse_chunk_id``) is that of ``doc_hash``."""
+    return doc_hash[: len(id_hash)] == id_hash
+
+
 def spans_text(spans: tuple[Span, ...]) -> str:
     """Sentence spans as Chroma metadata (a string: metadata values are scalars)."""
     return ",".join(f"{s.start}-{s.end}" for s in spans)

@@ -38,7 +38,7 @@ from citebot.index.store import changes
 from citebot.index.store.bm25 import Bm25
 from citebot.index.store.changes import Change
 from citebot.index.store.chroma import Store
-from citebot.index.store.ids import parse_chunk_id
+from citebot.index.store.ids import names_version, parse_chunk_id
 from citebot.index.text.tokens import tokenize
 
 log = logging.getLogger("citebot.lexical")
@@ -167,7 +167,7 @@ class LexicalIndex:
         ask = [i for i in ids if held.get(i) is None]
         truth = set(self.store.committed(ask)) if ask else set()
         return [i for i in ids if i in truth
-                or ((h := held.get(i)) is not None and h[: len(parsed[i][1])] == parsed[i][1])]
+                or ((h := held.get(i)) is not None and names_version(parsed[i][1], h))]
 
     def _settle(self) -> None:
         """Read once more the sources whose records were first read a WINDOW ago (their
