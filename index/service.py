@@ -1,7 +1,7 @@
 """``Citebot``: the core's one entry point, wiring settings, model, store and indexes."""
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property, wraps
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -30,7 +30,7 @@ from citebot.index.models import (
     Verdict,
 )
 from citebot.index.settings import CoreSettings, RetrievalMode
-from citebot.index.store.chroma import Store
+from citebot.index.store.chroma import Sentences, Store
 from citebot.index.store.entities import EntityCache, refill
 from citebot.index.store.entities import found as entities_found
 from citebot.index.store.layout import connect
@@ -262,21 +262,23 @@ class Citebot:
             valid_field(turn.answer, "history", "history answer")
         context = resolve(question, turns)
         vec = self.embedder.embed_queries([context.query])[0]
-        chunks = self.retriever.retrieve(context.query, vec, k,
-                                         mode or self.settings.retrieval_mode)
-        return self._identified(compose(
-            question, self.ranked(question, context, vec, chunks),
+        read = self.store.passages(*self.retriever.choose(
+            context.query, vec, k, mode or self.settings.retrieval_mode))
+        return _identified(compose(
+            question, self.ranked(question, context, vec, read.chunks, read.sentences),
             min_score=self.settings.min_score, max_sentences=self.settings.answer_sentences,
-            unmentioned=unmentioned(question, chunks),
-        ))
+            unmentioned=unmentioned(question, read.chunks),
+        ), read.documents)
 
     def ranked(self, question: str, context: Context, vec: np.ndarray,
-               chunks: Sequence[ScoredChunk]) -> list[Candidate]:
+               chunks: Sequence[ScoredChunk], found: Sentences | None = None) -> list[Candidate]:
         """The spans of ``chunks`` that may answer, likeliest first: what ``ask`` composes
-        its answer from, and what ``evaluate/fit_weights.py`` fits the weights on."""
+        its answer from, and what ``evaluate/fit_weights.py`` fits the weights on.
+        ``found``: the chunks' sentence records, when already read (``Store.passages``)."""
         kind = asked(question)
         qualifiers = qualified(question)
-        found = self.store.sentences(chunks)
+        if found is None:
+            found = self.store.sentences(chunks)
         # entities only when they matter: stored with the chunk (or kept here) they are
         # read, a chunk without them costs ~10 ms of spaCy
         ents = (self.entities.of(chunks, found.entities) if kind or context.people
@@ -292,14 +294,6 @@ class Citebot:
         held = self.lexical.holds(set().union(*stems.values()))
         return {w for w, s in stems.items() if s and s <= held}
 
-    def _identified(self, answer: Answer) -> Answer:
-        """The answer with each citation's article identified (outlet, date, first words,
-        link): a reader cites the article onward, not a file name."""
-        docs = {d.meta.source: d for d in self.store.get_many([c.source for c in answer.citations])}
-        cited = [c.model_copy(update=identity(docs[c.source], c.text)) if c.source in docs else c
-                 for c in answer.citations]
-        return answer.model_copy(update={"citations": cited})
-
     @_reaching_store
     def verify(self, quote: str, speaker: str | None = None) -> Verdict:
         """Is the quote in the corpus as worded (and said by ``speaker``)? Raises InvalidInput
@@ -314,3 +308,11 @@ class Citebot:
 
     def check_top_k(self, top_k: int | None) -> int:
         return check_top_k(top_k, self.settings.top_k, self.settings.max_top_k)
+
+
+def _identified(answer: Answer, docs: Mapping[str, Document]) -> Answer:
+    """The answer with each citation's article identified (outlet, date, first words,
+    link): a reader cites the article onward, not a file name."""
+    cited = [c.model_copy(update=identity(docs[c.source], c.text)) if c.source in docs else c
+             for c in answer.citations]
+    return answer.model_copy(update={"citations": cited})

@@ -21,6 +21,7 @@ from citebot.index.models import ScoredChunk
 from citebot.index.settings import RetrievalMode
 from citebot.index.store.chroma import Store
 from citebot.index.store.lexical import LexicalIndex, Scores
+from citebot.index.store.overlap import soon
 
 DENSE_WEIGHT = 0.3
 
@@ -34,28 +35,37 @@ class Retriever:
         self, query: str, vec: np.ndarray, k: int, mode: RetrievalMode = "hybrid"
     ) -> list[ScoredChunk]:
         """Top-k chunks of committed document versions, best first."""
+        return self.store.chunks_by_id(*self.choose(query, vec, k, mode))
+
+    def choose(
+        self, query: str, vec: np.ndarray, k: int, mode: RetrievalMode = "hybrid"
+    ) -> tuple[list[str], dict[str, float] | np.ndarray]:
+        """The ids of the top-k chunks of committed document versions, best first, with
+        their cosines to the query, or the query vector when they are not known yet
+        (``Store.chunks_by_id`` and ``Store.passages`` read them with the chunks)."""
+        # the change log's head, read beside the search (``LexicalIndex.committed_at``)
+        head = soon(self.store.changes.latest)
         if mode == "dense":
             # a few extra: results of uncommitted or superseded versions are dropped
             cosine = dict(self.store.nearest(vec, 2 * k + 2))
-            return self.store.chunks_by_id(self.lexical.committed(list(cosine))[:k], cosine)
+            return self.lexical.committed_at(head.result(), list(cosine))[:k], cosine
         pool = max(4 * k, 20)  # per side: at 20, the top 5 is 99.4% that of fusing all chunks
-        scores = self.lexical.scores(query)
+        dense = soon(self.store.nearest, vec, pool) if mode == "hybrid" else None
+        scores = self.lexical.scores(query)  # meanwhile (CPU): see ``overlap``
         hits = [i for i, _ in scores.top(pool)]
-        if mode == "lexical":
-            top = self._committed(hits, k)
-            return self.store.chunks_by_id(top, vec)
-        cosine = dict(self.store.nearest(vec, pool))
+        if dense is None:
+            return self._committed(hits, k, head.result()), vec
+        cosine = dict(dense.result())
         cosine.update(self.store.cosines([i for i in hits if i not in cosine], vec))
-        order = fuse(cosine, scores)
-        return self.store.chunks_by_id(self._committed(order, k), cosine)
+        return self._committed(fuse(cosine, scores), k, head.result()), cosine
 
-    def _committed(self, order: list[str], k: int) -> list[str]:
+    def _committed(self, order: list[str], k: int, head: float | None) -> list[str]:
         """The first k ids of committed versions, checked a few at a time: almost always
         the first 2k hold them, and checking only those keeps any look-up small."""
         kept: list[str] = []
         step = 2 * k
         for start in range(0, len(order), step):
-            kept += self.lexical.committed(order[start : start + step])
+            kept += self.lexical.committed_at(head, order[start : start + step])
             if len(kept) >= k:
                 break
         return kept[:k]

@@ -28,6 +28,7 @@ from citebot.index.store import records
 from citebot.index.store.changes import ChangeLog
 from citebot.index.store.ids import chunk_id, names_version, parse_chunk_id
 from citebot.index.store.layout import check_layout
+from citebot.index.store.overlap import soon
 from citebot.index.store.pages import BATCH, by_ids, page_lists, pages, versions_of
 from citebot.index.store.records import Version
 from citebot.index.store.vectors import unpack
@@ -39,6 +40,14 @@ class Sentences(NamedTuple):
 
     vectors: dict[tuple[str, int, int], np.ndarray]  # by (source, start, end)
     entities: dict[str, list[Entity]]  # by chunk id: those stored under the current rules
+
+
+class Passages(NamedTuple):
+    """Everything an answer reads of its chosen chunks (``Store.passages``)."""
+
+    chunks: list[ScoredChunk]
+    sentences: Sentences
+    documents: dict[str, Document]  # by source: the chunks' documents, for citing them
 
 
 class Store:
@@ -257,22 +266,27 @@ class Store:
             if source in metas and names_version(h, metas[source].hash)
         ]
 
+    def passages(self, ids: Sequence[str],
+                 cosine: Mapping[str, float] | np.ndarray) -> Passages:
+        """The chunks among ``ids`` (as ``chunks_by_id``), their sentence records and their
+        documents: three reads that need only the ids, run side by side (``overlap``)."""
+        records = soon(self._sentence_records, ids)
+        documents = soon(self.get_many, sorted({parse_chunk_id(i)[0] for i in ids}))
+        chunks = self.chunks_by_id(ids, cosine)
+        return Passages(chunks, _sentences(chunks, records.result()),
+                        {d.meta.source: d for d in documents.result()})
+
     def sentences(self, chunks: Sequence[ScoredChunk]) -> Sentences:
         """The stored vector of every sentence of the given chunks, and the chunks'
         entities where they were stored under the current rules."""
-        ids = {chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index): sc for sc in chunks}
-        found = Sentences({}, {})
+        ids = [chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index) for sc in chunks]
+        return _sentences(chunks, self._sentence_records(ids))
+
+    def _sentence_records(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         if not ids:
-            return found
+            return {}
         got = self._sentvecs.get(ids=list(ids), include=["metadatas"])
-        for i, m in zip(got["ids"], got["metadatas"]):
-            chunk = ids[i].chunk
-            for span, vec in zip(chunk.sentences, unpack(str(m["vectors"]),
-                                                         len(chunk.sentences))):
-                found.vectors.setdefault((chunk.source, span.start, span.end), vec)
-            if (ents := records.entities(m)) is not None:
-                found.entities[i] = ents
-        return found
+        return dict(zip(got["ids"], got["metadatas"]))
 
     def entity_gaps(self) -> dict[tuple[str, str], list[str]]:
         """The chunk ids, by (source, doc_hash), whose sentence record holds no entities
@@ -321,6 +335,22 @@ class Store:
         if self._chunks.count():
             self._chunks.query(query_embeddings=[vec.tolist()], n_results=1,
                                include=["distances"])
+
+
+def _sentences(chunks: Sequence[ScoredChunk], found: Mapping[str, dict[str, Any]]) -> Sentences:
+    """The sentence vectors and entities of ``chunks`` from their sentence records (by
+    chunk id; a chunk without one has none)."""
+    out = Sentences({}, {})
+    for sc in chunks:
+        i = chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index)
+        if (m := found.get(i)) is None:
+            continue
+        chunk = sc.chunk
+        for span, vec in zip(chunk.sentences, unpack(str(m["vectors"]), len(chunk.sentences))):
+            out.vectors.setdefault((chunk.source, span.start, span.end), vec)
+        if (ents := records.entities(m)) is not None:
+            out.entities[i] = ents
+    return out
 
 
 def _chunk_ids(metas: Mapping[str, DocumentMeta]) -> list[str]:

@@ -151,9 +151,16 @@ class LexicalIndex:
         those of sources maybe still committing (or unknown here) as Chroma says
         (``Store.committed``). Without a head (a store last written by a release that did
         not stamp it) every id is looked up in Chroma."""
+        return self.committed_at(self.store.changes.latest(), ids)
+
+    def committed_at(self, head: float | None, ids: Sequence[str]) -> list[str]:
+        """``committed``, given the log's head as read during this question (a question
+        reads it beside its other reads: ``overlap``). Checked against a head read before
+        the search rather than after it, a write that lands in between is seen by the
+        next question; the same holds for one landing just after the check."""
         with self._lock:
-            self._index()
-            head = self.store.changes.latest()
+            if self._bm is None:
+                self._open()
             if head is None:
                 return self.store.committed(ids)
             if head != self._head:

@@ -8,6 +8,7 @@ import pytest
 
 from citebot.index.service import Citebot
 from citebot.index.settings import RetrievalMode
+from citebot.index.store import lexical
 from citebot.index.store.ids import chunk_id
 from citebot.index.store.lexical import SYNC_SECONDS
 from tests.conftest import CORPUS
@@ -120,3 +121,24 @@ def test_every_mode_scores_a_chunk_by_its_cosine(corpus_bot: Citebot) -> None:
         assert [round(sc.score, 5) for sc in got] == [round(cosine[i], 5) for i in ids], mode
     dense = corpus_bot.retriever.retrieve(question, vec, 5, "dense")
     assert [sc.score for sc in dense] == sorted((sc.score for sc in dense), reverse=True)
+
+
+@pytest.mark.parametrize("mode", ["dense", "lexical", "hybrid"])
+def test_a_question_reads_the_change_logs_head_once(
+    corpus_bot: Citebot, mode: RetrievalMode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The head is read beside the search, not again by the committed check (each read is
+    a round trip to a Chroma server)."""
+    question = "Who summoned the Chinese ambassador?"
+    vec = corpus_bot.embedder.embed_queries([question])[0]
+    monkeypatch.setattr(lexical, "SYNC_SECONDS", 3600.0)  # no periodic sync in between
+    corpus_bot.retriever.retrieve(question, vec, 5, mode)
+    log = corpus_bot.store.changes
+    reads = []
+    real = log.latest
+    monkeypatch.setattr(log, "latest", lambda: reads.append(1) or real())
+    ids, cosine = corpus_bot.retriever.choose(question, vec, 5, mode)
+    assert len(reads) == 1
+    assert len(ids) == 5
+    got = corpus_bot.store.chunks_by_id(ids, cosine)
+    assert [chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index) for sc in got] == ids

@@ -232,3 +232,28 @@ class _Spy:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
+
+
+def test_passages_reads_the_chunks_their_sentences_and_their_documents(
+    corpus_bot: Citebot,
+) -> None:
+    question = "How many Chinese citizens are fighting for Russia?"
+    vec = corpus_bot.embedder.embed_queries([question])[0]
+    ids, cosine = corpus_bot.retriever.choose(question, vec, 5, "hybrid")
+    read = corpus_bot.store.passages(ids, cosine)
+    chunks = corpus_bot.store.chunks_by_id(ids, cosine)
+    assert read.chunks == chunks
+    alone = corpus_bot.store.sentences(chunks)
+    assert read.sentences.entities == alone.entities
+    assert read.sentences.vectors.keys() == alone.vectors.keys()
+    assert all(np.array_equal(v, alone.vectors[k]) for k, v in read.sentences.vectors.items())
+    assert sorted(read.documents) == sorted({c.chunk.source for c in chunks})
+    for c in chunks:  # a citation's characters are its document's at its offsets
+        doc = read.documents[c.chunk.source]
+        assert doc.text[c.chunk.start : c.chunk.end] == c.chunk.text
+
+
+def test_passages_of_no_ids_reads_nothing(corpus_bot: Citebot) -> None:
+    read = corpus_bot.store.passages([], np.zeros(4))
+    assert read.chunks == [] and read.documents == {}
+    assert read.sentences.vectors == {} and read.sentences.entities == {}

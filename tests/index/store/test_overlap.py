@@ -1,0 +1,28 @@
+"""The pool that runs a question's independent Chroma reads side by side."""
+
+import threading
+
+import pytest
+
+from citebot.index.store.overlap import soon
+
+
+def test_a_read_runs_on_another_thread_and_returns_its_result() -> None:
+    caller = threading.get_ident()
+    got = soon(lambda x, y=0: (threading.get_ident(), x + y), 2, y=3).result(timeout=10)
+    assert got[1] == 5
+    assert got[0] != caller
+
+
+def test_a_failed_read_raises_its_own_error_to_whoever_waits() -> None:
+    def unreachable() -> None:
+        raise ConnectionError("no Chroma server")
+
+    with pytest.raises(ConnectionError, match="no Chroma server"):
+        soon(unreachable).result(timeout=10)
+
+
+def test_reads_overlap() -> None:
+    both = threading.Barrier(2, timeout=10)  # passes only if the two run at the same time
+    first, second = soon(both.wait), soon(both.wait)
+    assert {first.result(timeout=10), second.result(timeout=10)} == {0, 1}
