@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from citebot.index.store.pages import pages
+from citebot.index.store.pages import BATCH, pages
 
 WINDOW = 30.0  # seconds: how late a record may become visible, clock skew included
 RETAIN = 7 * 24 * 3600.0  # seconds a record is kept
@@ -52,12 +52,15 @@ class ChangeLog:
         if not sources:
             return
         now = time.time()
-        self._records.add(
-            ids=[f"{time.time_ns():019d}-{uuid.uuid4().hex[:12]}" for _ in sources],
-            metadatas=[{"ts": now, "source": s} for s in sources],
-            embeddings=[[1.0]] * len(sources),
-        )
-        self._records.upsert(ids=[_HEAD], metadatas=[{"latest": now}], embeddings=[[1.0]])
+        # the records and the head's new stamp in one call: each Chroma write costs ~8 ms
+        # on its own (17 ms at 300k chunks), and a write logs twice
+        for i in range(0, len(sources), BATCH - 1):
+            part = sources[i : i + BATCH - 1]
+            self._records.upsert(
+                ids=[f"{time.time_ns():019d}-{uuid.uuid4().hex[:12]}" for _ in part] + [_HEAD],
+                metadatas=[{"ts": now, "source": s} for s in part] + [{"latest": now}],
+                embeddings=[[1.0]] * (len(part) + 1),
+            )
 
     def latest(self) -> float | None:
         """The time of the latest write (None: no write has stamped the head yet)."""

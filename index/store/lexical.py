@@ -9,8 +9,9 @@ truth whatever order changes arrive in.
 
 The versions it holds also decide which retrieved chunks are committed (``committed``):
 at 300k chunks looking them up in Chroma was a fifth of a question's time. That is safe
-only when nothing was written since the last sync, so every such check reads the log's
-head (one read by id) and syncs first when it moved. A logged source may still be
+only when nothing was written since the last sync, so every question reads the log's
+head (one read by id, beside its search: ``committed_at``) and the check syncs first when
+it moved. A logged source may still be
 committing for a WINDOW (a commit lands at most that long after its record): for a
 WINDOW after this process first read the record, by its own clock (writers' clocks may
 differ from it), the source is looked up in Chroma, and then read once more, settled.

@@ -2,6 +2,7 @@
 
 import time
 from pathlib import Path
+from typing import Any
 
 from citebot.index.store.changes import RETAIN, WINDOW, ChangeLog
 from citebot.index.store.layout import connect
@@ -80,3 +81,29 @@ def test_a_read_since_after_the_latest_write_skips_the_filtered_read(tmp_path: P
     assert [c.source for c in log.since(stamped + 0.001)] == ["a.txt", "b.txt"]
     assert len(filtered) == 3
     assert [c.source for c in log.since(0.0)] == ["a.txt", "b.txt"]  # the head is no change
+
+
+class _Counted:
+    """A collection that counts its write calls."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.writes = inner, 0
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("add", "upsert", "update", "delete"):
+            self.writes += 1
+        return getattr(self.inner, name)
+
+
+def test_a_record_and_the_heads_stamp_are_one_chroma_write(tmp_path: Path) -> None:
+    """A write logs twice, and each Chroma write costs ~8 ms however small."""
+    counted = _Counted(connect(Settings(data_dir=tmp_path)).get_or_create_collection(
+        "one_call", embedding_function=None))
+    log = ChangeLog(counted)
+    log.record(["a.txt", "b.txt"])
+    assert counted.writes == 1
+    (a, b) = log.since(0.0)
+    assert log.latest() == a.ts == b.ts
+    log.record(["c.txt"])
+    assert counted.writes == 2
+    assert log.latest() == log.since(0.0)[-1].ts > a.ts
