@@ -1,5 +1,6 @@
 """The pool that runs a question's independent Chroma reads side by side."""
 
+import os
 import threading
 
 import pytest
@@ -26,3 +27,15 @@ def test_reads_overlap() -> None:
     both = threading.Barrier(2, timeout=10)  # passes only if the two run at the same time
     first, second = soon(both.wait), soon(both.wait)
     assert {first.result(timeout=10), second.result(timeout=10)} == {0, 1}
+
+
+def test_a_forked_child_gets_reads_done_too() -> None:
+    soon(int).result(timeout=10)  # the parent's pool has a worker thread now
+    pid = os.fork()
+    if pid == 0:  # the child: exit 0 only if its read completes
+        try:
+            os._exit(0 if soon(lambda: 7).result(timeout=10) == 7 else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
