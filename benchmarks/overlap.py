@@ -3,9 +3,9 @@
 On an archive ``benchmarks/scale.py`` has grown (``--data``), for each retrieval mode and
 each question, times the reads ``ask`` makes before it composes an answer, two ways,
 alternated question by question so both see the same machine:
-- ``serial``: as before the overlap, each read waiting for the previous one: the change
-  log's head, the nearest chunks, the BM25 scores, the cosines of lexical-only hits, the
-  committed check, then the chunks, their sentence records and their documents;
+- ``serial``: as before the overlap, each read waiting for the previous one: the BM25
+  scores, the nearest chunks, the cosines of lexical-only hits, the change log's head for
+  the committed check, then the chunks, their sentence records and their documents;
 - ``overlap``: what ``ask`` does now, ``Retriever.choose`` then ``Store.passages``.
 Both return the same chunks (checked). Embedded Chroma, and with ``--chroma-run`` through
 a ``chroma run`` server on the same folder (the several-replica deployment), where every
@@ -38,22 +38,22 @@ K = 5
 
 
 def serial(bot: Citebot, query: str, vec: np.ndarray, mode: RetrievalMode) -> list[str]:
-    """The reads of one question, one after another (the code before the overlap)."""
-    store, lexical = bot.store, bot.lexical
-    head = store.changes.latest()
+    """The reads of one question, one after another, in the order of the code before the
+    overlap (the change log's head read by the committed check, after the search)."""
+    store, lexical, retriever = bot.store, bot.lexical, bot.retriever
     if mode == "dense":
         cosine: Any = dict(store.nearest(vec, 2 * K + 2))
-        ids = lexical.committed_at(head, list(cosine))[:K]
+        ids = lexical.committed(list(cosine))[:K]
     else:
         pool = max(4 * K, 20)
         scores = lexical.scores(query)
         hits = [i for i, _ in scores.top(pool)]
         if mode == "lexical":
-            ids, cosine = bot.retriever._committed(hits, K, head), vec
+            ids, cosine = retriever._committed(hits, K, store.changes.latest()), vec
         else:
             cosine = dict(store.nearest(vec, pool))
             cosine.update(store.cosines([i for i in hits if i not in cosine], vec))
-            ids = bot.retriever._committed(fuse(cosine, scores), K, head)
+            ids = retriever._committed(fuse(cosine, scores), K, store.changes.latest())
     chunks = store.chunks_by_id(ids, cosine)
     store.sentences(chunks)
     store.get_many(sorted({parse_chunk_id(i)[0] for i in ids}))

@@ -43,19 +43,20 @@ class Retriever:
         """The ids of the top-k chunks of committed document versions, best first, with
         their cosines to the query, or the query vector when they are not known yet
         (``Store.chunks_by_id`` and ``Store.passages`` read them with the chunks)."""
-        # the change log's head, read beside the search (``LexicalIndex.committed_at``)
-        head = soon(self.store.changes.latest)
+        # The change log's head is read once the search has returned (``committed_at``): a
+        # write committed before the search then moves it, and the check syncs first.
         if mode == "dense":
             # a few extra: results of uncommitted or superseded versions are dropped
             cosine = dict(self.store.nearest(vec, 2 * k + 2))
-            return self.lexical.committed_at(head.result(), list(cosine))[:k], cosine
+            return self.lexical.committed(list(cosine))[:k], cosine
         pool = max(4 * k, 20)  # per side: at 20, the top 5 is 99.4% that of fusing all chunks
         dense = soon(self.store.nearest, vec, pool) if mode == "hybrid" else None
         scores = self.lexical.scores(query)  # meanwhile (CPU): see ``overlap``
         hits = [i for i, _ in scores.top(pool)]
         if dense is None:
-            return self._committed(hits, k, head.result()), vec
+            return self._committed(hits, k, self.store.changes.latest()), vec
         cosine = dict(dense.result())
+        head = soon(self.store.changes.latest)  # beside the cosines' read
         cosine.update(self.store.cosines([i for i in hits if i not in cosine], vec))
         return self._committed(fuse(cosine, scores), k, head.result()), cosine
 

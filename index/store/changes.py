@@ -48,19 +48,20 @@ class ChangeLog:
         self._records = collection
 
     def record(self, sources: Sequence[str]) -> None:
-        """Log that these sources' committed versions changed (call after the commit)."""
+        """Log that these sources' committed versions change (``Store.write`` logs before it
+        stores anything and again just before its commit)."""
         if not sources:
             return
         now = time.time()
         # the records and the head's new stamp in one call: each Chroma write costs ~8 ms
-        # on its own (17 ms at 300k chunks), and a write logs twice
-        for i in range(0, len(sources), BATCH - 1):
-            part = sources[i : i + BATCH - 1]
-            self._records.upsert(
-                ids=[f"{time.time_ns():019d}-{uuid.uuid4().hex[:12]}" for _ in part] + [_HEAD],
-                metadatas=[{"ts": now, "source": s} for s in part] + [{"latest": now}],
-                embeddings=[[1.0]] * (len(part) + 1),
-            )
+        # on its own (17 ms at 300k chunks), and a write logs twice. The head goes last, in
+        # the last call: a reader that sees the new stamp sees every record before it.
+        ids = [f"{time.time_ns():019d}-{uuid.uuid4().hex[:12]}" for _ in sources] + [_HEAD]
+        metas: list[dict[str, Any]] = [{"ts": now, "source": s} for s in sources]
+        metas.append({"latest": now})
+        for i in range(0, len(ids), BATCH):
+            self._records.upsert(ids=ids[i : i + BATCH], metadatas=metas[i : i + BATCH],
+                                 embeddings=[[1.0]] * len(ids[i : i + BATCH]))
 
     def latest(self) -> float | None:
         """The time of the latest write (None: no write has stamped the head yet)."""

@@ -10,8 +10,8 @@ truth whatever order changes arrive in.
 The versions it holds also decide which retrieved chunks are committed (``committed``):
 at 300k chunks looking them up in Chroma was a fifth of a question's time. That is safe
 only when nothing was written since the last sync, so every question reads the log's
-head (one read by id, beside its search: ``committed_at``) and the check syncs first when
-it moved. A logged source may still be
+head (one read by id) once its search has returned, and the check syncs first when the
+head is one no sync has seen (``committed_at``). A logged source may still be
 committing for a WINDOW (a commit lands at most that long after its record): for a
 WINDOW after this process first read the record, by its own clock (writers' clocks may
 differ from it), the source is looked up in Chroma, and then read once more, settled.
@@ -28,6 +28,7 @@ import os
 import threading
 import time
 import zipfile
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,10 @@ class LexicalIndex:
         self._position = 0.0  # change-log time applied up to
         self._read_at = 0.0  # wall-clock time of this process's last read of the log
         self._head: float | None = _UNREAD  # the log's head at that read (None: unstamped)
+        # heads the latest syncs read or were started by: everything stamped up to any of
+        # them is applied here (heads are not ordered: two racing writers may stamp the
+        # earlier time last)
+        self._heads: deque[float] = deque(maxlen=16)
         # records read within the last WINDOW (their sources may still be committing), with
         # the monotonic time each was first read
         self._unsettled: dict[Change, float] = {}
@@ -134,6 +139,8 @@ class LexicalIndex:
             max(self._position, min(self._read_at, now)),
             seen=None if self._head == _UNREAD else self._head)
         self._read_at = now
+        if self._head is not None:
+            self._heads.append(self._head)
         seen = time.monotonic()
         for c in logged:
             self._unsettled.setdefault(c, seen)
@@ -155,18 +162,19 @@ class LexicalIndex:
         return self.committed_at(self.store.changes.latest(), ids)
 
     def committed_at(self, head: float | None, ids: Sequence[str]) -> list[str]:
-        """``committed``, given the log's head as read during this question (a question
-        reads it beside its other reads: ``overlap``). Checked against a head read before
-        the search rather than after it, a write that lands in between is seen by the
-        next question; the same holds for one landing just after the check."""
+        """``committed``, given the log's head as this question read it once its search
+        had returned (beside another read: ``overlap``). A head that a sync since has
+        seen, or that started one, needs no other: the question's steps share one head,
+        and concurrent questions may have read the same one."""
         with self._lock:
             if self._bm is None:
                 self._open()
             if head is None:
                 return self.store.committed(ids)
-            if head != self._head:
+            if head not in self._heads:
                 self._synced = time.monotonic()
                 self._sync()
+                self._heads.append(head)  # the sync read the log after it was read
             else:
                 self._settle()
             unsettled = {c.source for c in self._unsettled}

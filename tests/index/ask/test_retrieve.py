@@ -3,6 +3,7 @@
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,21 +125,34 @@ def test_every_mode_scores_a_chunk_by_its_cosine(corpus_bot: Citebot) -> None:
 
 
 @pytest.mark.parametrize("mode", ["dense", "lexical", "hybrid"])
-def test_a_question_reads_the_change_logs_head_once(
+def test_a_question_reads_the_change_logs_head_once_after_its_search(
     corpus_bot: Citebot, mode: RetrievalMode, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The head is read beside the search, not again by the committed check (each read is
-    a round trip to a Chroma server)."""
+    """Once (each read is a round trip to a Chroma server), and after the search has
+    returned: a write committed before the search has moved it, so the check syncs."""
     question = "Who summoned the Chinese ambassador?"
     vec = corpus_bot.embedder.embed_queries([question])[0]
     monkeypatch.setattr(lexical, "SYNC_SECONDS", 3600.0)  # no periodic sync in between
     corpus_bot.retriever.retrieve(question, vec, 5, mode)
-    log = corpus_bot.store.changes
-    reads = []
-    real = log.latest
-    monkeypatch.setattr(log, "latest", lambda: reads.append(1) or real())
+    events: list[str] = []
+
+    def logged(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:
+            events.append(f"{name} starts")
+            out = real(*args)
+            events.append(f"{name} returns")
+            return out
+        return call
+
+    store, index = corpus_bot.store, corpus_bot.lexical
+    monkeypatch.setattr(store.changes, "latest", logged("head", store.changes.latest))
+    monkeypatch.setattr(store, "nearest", logged("nearest", store.nearest))
+    monkeypatch.setattr(index, "scores", logged("scores", index.scores))
     ids, cosine = corpus_bot.retriever.choose(question, vec, 5, mode)
-    assert len(reads) == 1
+    assert events.count("head starts") == 1
+    searches = [e for e in events if e.endswith("returns") and not e.startswith("head")]
+    assert searches
+    assert all(events.index(e) < events.index("head starts") for e in searches), events
     assert len(ids) == 5
     got = corpus_bot.store.chunks_by_id(ids, cosine)
     assert [chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index) for sc in got] == ids

@@ -330,3 +330,29 @@ def test_a_torn_or_outdated_index_file_is_rebuilt_with_a_log_line(
     assert any(said in r.getMessage() and "rebuilding" in r.getMessage()
                for r in caplog.records)
     assert again.lexical.check() == []
+
+
+def test_a_head_a_sync_has_seen_starts_no_other(
+    make_bot: Callable[..., Citebot], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A question checks its chunks in steps with the one head it read, and concurrent
+    questions may have read the same head before another's sync: one sync covers it (a
+    sync is a filtered read of the log, 20-56 ms at 300k chunks)."""
+    a, old, b = _replica_with_a_short_window(make_bot, tmp_path, monkeypatch)
+    syncs = []
+    real = b._sync
+    monkeypatch.setattr(b, "_sync", lambda: syncs.append(1) or real())
+    first = a.store.changes.latest()
+    a.add_document("notes/a.txt", "The wombat Wilma lives in Tasmania.")  # same size
+    new = [i for i, _ in a.lexical.search("wombat", 5)]
+    read = a.store.changes.latest()  # as a question reads it after its search
+    assert read != first
+    assert b.committed_at(read, old + new) == new
+    assert b.committed_at(read, old + new) == new  # the question's next step
+    assert len(syncs) == 1
+    a.add_document("notes/b.txt", "The island council met on Tuesday.")
+    assert b.committed_at(read, old + new) == new  # an earlier question's head: covered
+    assert b.committed_at(first, old + new) == new  # seen by the sync before
+    assert len(syncs) == 1
+    assert b.committed_at(a.store.changes.latest(), old + new) == new  # a new head: syncs
+    assert len(syncs) == 2
