@@ -32,7 +32,7 @@ from standin import LABEL, Archive  # noqa: E402
 from citebot.index.ask.retrieve import fuse  # noqa: E402
 from citebot.index.service import Citebot  # noqa: E402
 from citebot.index.settings import RetrievalMode  # noqa: E402
-from citebot.index.store.ids import parse_chunk_id  # noqa: E402
+from citebot.index.store.ids import sources_of  # noqa: E402
 
 K = 5
 
@@ -56,7 +56,7 @@ def serial(bot: Citebot, query: str, vec: np.ndarray, mode: RetrievalMode) -> li
             ids = retriever._committed(fuse(cosine, scores), K, store.changes.latest())
     chunks = store.chunks_by_id(ids, cosine)
     store.sentences(chunks)
-    store.get_many(sorted({parse_chunk_id(i)[0] for i in ids}))
+    store.get_many(sources_of(ids))
     return ids
 
 

@@ -26,7 +26,7 @@ from citebot.index.errors import DocumentNotFound
 from citebot.index.models import Document, DocumentMeta, ScoredChunk
 from citebot.index.store import records
 from citebot.index.store.changes import ChangeLog
-from citebot.index.store.ids import chunk_id, names_version, parse_chunk_id
+from citebot.index.store.ids import chunk_id, names_version, parse_chunk_id, sources_of
 from citebot.index.store.layout import check_layout
 from citebot.index.store.overlap import soon
 from citebot.index.store.pages import BATCH, by_ids, page_lists, pages, versions_of
@@ -271,7 +271,7 @@ class Store:
         """The chunks among ``ids`` (as ``chunks_by_id``), their sentence records and their
         documents: three reads that need only the ids, run side by side (``overlap``)."""
         records = soon(self._sentence_records, ids)
-        documents = soon(self.get_many, sorted({parse_chunk_id(i)[0] for i in ids}))
+        documents = soon(self.get_many, sources_of(ids))
         chunks = self.chunks_by_id(ids, cosine)
         return Passages(chunks, _sentences(chunks, records.result()),
                         {d.meta.source: d for d in documents.result()})
