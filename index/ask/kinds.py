@@ -107,6 +107,10 @@ def of_kind(kind: Kind | None, entities: Sequence[Entity], text: str, offset: in
     out = []
     for e in entities:
         said = text[e.start - offset : e.end - offset]
+        # spaCy runs a figure on across an unspaced dash: "$240 billion—26%" is two
+        if (cut := said.find("—")) > 0 and said[:cut].strip():
+            said = said[:cut].rstrip()
+            e = e._replace(end=e.start + len(said))
         if e.label not in kind.labels or _bare(said) in asked_words:
             continue
         if kind.name == "time" and set(Words.of(said).words) <= _TIMELESS:

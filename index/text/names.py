@@ -49,7 +49,9 @@ def join_name(words: tuple[str, ...]) -> str:
     return re.sub(r"[’']s$", "", " ".join(words))
 
 
-_CLAUSE = re.compile(r"[.!?:;]\s+|^")
+# a sentence also ends inside a quotation or brackets: '…, “We won.” In a post, Zelensky'
+_CLAUSE = re.compile(r"[.!?:;][”’\"')\]]*\s+|^")
+_OPENING = ("“", '"', "‘", "'", "(")
 _NAMED = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")  # no closing quote: 'in US'"
 
 
@@ -62,8 +64,11 @@ def named(question: str) -> list[str]:
     shouting = False
     for clause in _CLAUSE.split(question):
         last = -2  # where the previous capitalised word of this clause was
-        for i, word in enumerate(_NAMED.findall(clause)):
-            word = re.sub(r"[’']s$", "", word)
+        for i, match in enumerate(_NAMED.finditer(clause)):
+            word = re.sub(r"[’']s$", "", match.group())
+            if clause[match.start() - 1 : match.start()] in _OPENING and \
+                    word.lower() in NOT_NAMES:
+                continue  # a quotation's first word ("said, “We won”"): a sentence start
             if word.lower() in FUNCTION_WORDS or re.match(r"i[’']", word, re.IGNORECASE):
                 # small words ("who", "did", "I'd") name nothing; capitalised inside a
                 # clause, they mean the capitals are typography, not names

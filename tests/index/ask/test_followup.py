@@ -54,3 +54,15 @@ def test_when_did_that_happen_after_the_donetsk_answer_gives_its_date(
     assert answer.found and answer.short is not None, answer.answer
     assert answer.short.text in {"April 9", "Tuesday"}, answer.short
     assert "captured" in answer.citations[0].text
+
+
+def test_when_did_that_happen_after_the_real_donetsk_answer(corpus_bot: Citebot) -> None:
+    # the answer as citebot gives it: quotations that end a sentence ('… region.” He …')
+    # once hid every name of it from the follow-up, which then cited a dateless sentence
+    question = "Where were the Chinese soldiers captured?"
+    first = corpus_bot.ask(question)
+    assert "Donetsk" in first.citations[0].text
+    answer = corpus_bot.ask("And when did that happen?",
+                            history=[Turn(question=question, answer=first.answer)])
+    assert answer.found and answer.short is not None, answer.answer
+    assert answer.short.text in {"April 9", "Tuesday"}, answer.short

@@ -106,6 +106,14 @@ def test_the_part_of_an_entity_that_answers(question: str, said: str, answer: st
     assert text[got.start - 100 : got.end - 100] == answer and got.label == "DATE"
 
 
+def test_an_entity_run_on_across_a_dash_is_cut_there() -> None:
+    text = "Trade reached around $240 billion—26% more than before."
+    said = "around $240 billion—26%"
+    ents = [Entity(text.index(said), text.index(said) + len(said), "MONEY")]
+    question = "How much was trade worth?"
+    [got] = of_kind(asked(question), ents, text, 0, question)
+    assert text[got.start : got.end] == "around $240 billion" and got.label == "MONEY"
+
 
 def test_a_long_capitalised_run_is_read_in_linear_time() -> None:
     # words must be spaced: a run of capitals was split every way before failing

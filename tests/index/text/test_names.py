@@ -41,6 +41,10 @@ def test_same_speaker(a: str, b: str, same: bool) -> None:
         ("WHO SENT THE ENVOY IN 2023?", ["2023"]),  # shouting: capitals name nothing
         ("What Did Lin Jian Say About Lethal Weapons?", []),  # title case, likewise
         ("what did xi jinping say", []),
+        # a sentence that ends inside a quotation still ends: "In" starts the next one
+        ("He said, “We won.” In a social media post, Zelensky stated it.", ["Zelensky"]),
+        ("He added, “Our military is strong,” and Lin Jian agreed.", ["Lin Jian"]),
+        ("(It was late.) Then Lin Jian spoke.", ["Lin Jian"]),
         ("", []),
     ],
 )
