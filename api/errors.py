@@ -61,8 +61,14 @@ def describe(errors: Sequence[Mapping[str, Any]]) -> str:
         msg = msg.removeprefix("Value error, ")
         if kind == "json_invalid":
             at = e["loc"][-1]
-            place = f" at character {at}" if isinstance(at, int) else ""
-            lines.append(f"the body is not valid JSON ({e.get('ctx', {}).get('error')}{place})")
+            error = str(e.get("ctx", {}).get("error", "")).strip()
+            # the decoder's own message may end in "at" ("Unterminated string starting at")
+            place = "" if not isinstance(at, int) else \
+                f" character {at}" if error.endswith(" at") else f" at character {at}"
+            lines.append(f"the body is not valid JSON ({error}{place})")
+        elif kind == "extra_forbidden":
+            lines.append(f"{where}: not a field of this request (misspelt?); the fields are "
+                         "listed at /docs")
         elif kind in ("model_attributes_type", "dict_type", "model_type") and where == "body":
             lines.append("the body must be a JSON object sent with Content-Type: "
                          'application/json, e.g. {"question": "Who summoned the ambassador?"}')

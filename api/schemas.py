@@ -53,7 +53,8 @@ Integral = Annotated[int, BeforeValidator(_integral)]
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(strict=True)
+    # a misspelt field ("qestion", "topk") is refused by name, not silently ignored
+    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 class TurnIn(_Request):

@@ -68,6 +68,9 @@ def test_follow_up_is_resolved_from_history(client: TestClient) -> None:
         ({"question": 42}, "question: Input should be a valid string"),
         ({}, "question: Field required"),
         (["Who?"], "the body must be a JSON object"),
+        ({"question": "ok?", "topk": 3}, "topk: not a field of this request (misspelt?)"),
+        ({"question": "ok?", "history": [{"question": "q", "answer": "a", "n": 1}]},
+         "history.0.n: not a field of this request"),
     ],
 )
 def test_bad_requests_are_422_with_the_reason(
@@ -83,6 +86,8 @@ def test_bad_requests_are_422_with_the_reason(
     ("content", "headers", "message"),
     [
         (b'{"question": ', {"Content-Type": "application/json"}, "not valid JSON"),
+        (b'{"question": "Who', {"Content-Type": "application/json"},
+         "(Unterminated string starting at character 13)"),
         (b'{"question": "caf\xe9?"}', {"Content-Type": "application/json"},
          "not valid UTF-8 (byte 0xe9 at offset 17)"),
         (b"question=Who", {"Content-Type": "application/x-www-form-urlencoded"},
