@@ -32,6 +32,7 @@ from citebot.index.models import (
 from citebot.index.settings import CoreSettings, RetrievalMode
 from citebot.index.store.chroma import Sentences, Store
 from citebot.index.store.entities import EntityCache, refill
+from citebot.index.store.entities import found as entities_found
 from citebot.index.store.layout import connect
 from citebot.index.store.lexical import LexicalIndex
 from citebot.index.store.lock import Lease, hold
@@ -169,7 +170,7 @@ class Citebot:
             doc = make_document(source, text, **(found.meta() | given))  # the caller's meta wins
         ingestor = Ingestor(self.settings, self.embedder, self.store)
         # chunking, embedding and entities: other writes go on meanwhile
-        versions = ingestor.prepare(doc)
+        versions = entities_found(ingestor.prepare(doc))
         with self._write_lock:  # held only to store it and update the lexical index
             self.store.write(versions)
             self.lexical.catch_up()

@@ -57,7 +57,6 @@ def corpus_copy(tmp_path: Path) -> Path:
 def entity_calls(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[int]]:
     """Call to start counting the entity cache's spaCy runs: the list it returns grows by
     the number of texts each run reads (the runs still happen, for real)."""
-    from citebot.index.ingest import pipeline
     from citebot.index.store import entities
 
     def start() -> list[int]:
@@ -69,7 +68,6 @@ def entity_calls(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[int]]:
             return real(texts, offsets)
 
         monkeypatch.setattr(entities, "find", spy)
-        monkeypatch.setattr(pipeline, "find", spy)  # a write's, beside the model
         return computed
 
     return start

@@ -22,9 +22,7 @@ from citebot.index.models import (
 from citebot.index.settings import CoreSettings
 from citebot.index.store.chroma import Store
 from citebot.index.store.entities import found
-from citebot.index.store.overlap import soon
 from citebot.index.store.records import Version
-from citebot.index.text.entities import find
 
 Progress = Callable[[int], None]
 _EMBED_GROUP = 256  # chunks embedded per model call across documents: fewer, fuller batches
@@ -158,13 +156,9 @@ class Ingestor:
         return total + self._flush(group, tick)
 
     def prepare(self, doc: Document) -> list[Version]:
-        """``doc`` chunked, embedded and its entities found, ready for ``Store.write``: the
-        slow part of a write, which needs no lock (it does not touch the store). spaCy
-        reads the text while the model embeds it (the model's runtime releases the GIL):
-        a BBC article's write waited for both one after the other (``benchmarks/
-        write_entities.py``)."""
-        entities = soon(find, [doc.text])
-        return found(self._embed([(doc, self._chunk(doc))], None), entities.result())
+        """``doc`` chunked and embedded, ready for ``Store.write``: the slow part of a
+        write, which needs no lock (it does not touch the store)."""
+        return self._embed([(doc, self._chunk(doc))], None)
 
     def _chunk(self, doc: Document) -> list[Chunk]:
         return chunk(doc, self.embedder.count_tokens, self.settings.chunk_tokens,

@@ -25,17 +25,13 @@ from citebot.index.store.records import Version
 from citebot.index.text.entities import Entity, find, rules, within
 
 
-def found(versions: Sequence[Version],
-          entities: Sequence[list[Entity]] | None = None) -> list[Version]:
+def found(versions: Sequence[Version]) -> list[Version]:
     """The versions with their chunks' entities, to be stored with them: the cost is in
     proportion to the write, and no question waits for them. Each document is read once,
     not chunk by chunk: chunks overlap by a sentence, ~14% of the words, and a whole text
-    gives the model more context. ``entities``: each version's, when already found from
-    its text (``Ingestor.prepare`` finds them while the model embeds)."""
-    if entities is None:
-        entities = find([v.doc.text for v in versions])
+    gives the model more context."""
     return [dataclasses.replace(v, entities=[within(ents, c.start, c.end) for c in v.chunks])
-            for v, ents in zip(versions, entities)]
+            for v, ents in zip(versions, find([v.doc.text for v in versions]))]
 
 
 _REFILL_DOCS = 64  # documents read, run through spaCy and updated at a time

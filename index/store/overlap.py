@@ -4,8 +4,7 @@ Each read is a round trip to a Chroma server, or a call into Chroma's Rust core,
 releases the GIL; so reads that do not depend on each other overlap instead of queueing.
 On the 300k-chunk archive (``benchmarks/overlap.py``) a hybrid question's reads took
 0.72x their time one after another embedded, 0.76x through ``chroma run``. Hand-written
-(a pool and a submit): Chroma's client has no call that batches different reads. A write
-uses it too, for spaCy's entity pass beside the model (``Ingestor.prepare``).
+(a pool and a submit): Chroma's client has no call that batches different reads.
 """
 
 import os

@@ -245,31 +245,3 @@ def test_an_ingest_finds_the_entities_of_what_it_wrote(
     chunks = bot.retriever.retrieve(question, bot.embedder.embed_queries([question])[0], 5)
     stored = bot.store.sentences(chunks).entities
     assert len(stored) == len(chunks) and any(stored.values())
-
-
-def test_a_write_finds_its_entities_while_the_model_embeds(
-    make_bot: Callable[..., Citebot], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    bot = make_bot()
-    doc = pipeline.load(min(discover([CORPUS]), key=lambda f: f.source))
-    ingestor = pipeline.Ingestor(bot.settings, bot.embedder, bot.store)
-    serial = pipeline.found(ingestor._embed([(doc, ingestor._chunk(doc))], None))
-    real_find, real_embed = pipeline.find, bot.embedder.embed_chunks
-    reading = threading.Event()
-
-    def find(texts: Any) -> Any:
-        reading.set()
-        return real_find(texts)
-
-    def embed(chunks: Any, done: Any = None) -> Any:
-        # the model's call waits until spaCy has started on the text: it would wait out the
-        # timeout (and fail) if the entity pass came after the embedding
-        assert reading.wait(timeout=30), "spaCy did not start while the model embedded"
-        return real_embed(chunks, done)
-
-    monkeypatch.setattr(pipeline, "find", find)
-    monkeypatch.setattr(bot.embedder, "embed_chunks", embed)
-    [version] = ingestor.prepare(doc)
-    assert version.entities == serial[0].entities and any(version.entities)
-    assert [c.start for c in version.chunks] == [c.start for c in serial[0].chunks]
-    np.testing.assert_allclose(version.chunk_vecs, serial[0].chunk_vecs, atol=1e-5)
