@@ -157,7 +157,7 @@ def match_block(n: int, match: Match) -> str:
     if match.speaker:
         lines.append(f"Said by: {escape(shorten(match.speaker, LABEL_CHARS))}")
     if match.differences:
-        lines.append(f"Changes: {_differences(match.differences)}")
+        lines.append(f"Changes (archive → quote): {_differences(match.differences)}")
     lines.append(f"<blockquote>{escape(shorten(match.text, EXCERPT_CHARS))}</blockquote>")
     return "\n".join([*lines, *_link(match.url)])
 

@@ -64,7 +64,7 @@ def render(verdict: Verdict) -> str:
         lines += ["", f"[{n}] {m.label}, characters {m.start}-{m.end}{said}, "
                       f"similarity {m.similarity:.2f}", f"    {quoted(m.text)}"]
         if m.differences:
-            lines.append(f"    changes: {'; '.join(m.differences)}")
+            lines.append(f"    changes (archive → quote): {'; '.join(m.differences)}")
         if m.url:
             lines.append(f"    {m.url}")
     return "\n".join(lines)

@@ -223,6 +223,16 @@ def test_off_topic_question_says_it_found_nothing(page: Callable[..., WebDriver]
     assert turn.find_elements(By.CSS_SELECTOR, "ol.citations, button.marker") == []
 
 
+def test_a_long_unbroken_question_stays_inside_the_page(page: Callable[..., WebDriver],
+                                                       url: str) -> None:
+    driver = page(url)
+    turn = ask(driver, "Zelensky" * 60 + "?")  # 481 characters, no space to wrap at
+    assert "found nothing" in turn.text
+    width, shown = driver.execute_script(
+        "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];")
+    assert width <= shown  # wrapped: no sideways scrolling
+
+
 def test_follow_up_then_new_conversation(page: Callable[..., WebDriver], url: str) -> None:
     driver = page(url)
     driver.execute_script(  # record what the page sends to /v1/ask
@@ -475,7 +485,7 @@ def test_verify_box_shows_verdict_speaker_and_the_marked_sentence(
 
     altered = verify(driver, quote.replace("lethal", "deadly"))
     assert altered.find_element(By.CSS_SELECTOR, "p.verdict").text.startswith("Altered")
-    assert "Changes: lethal → deadly" in altered.text
+    assert "Changes (archive → quote): lethal → deadly" in altered.text
 
 
 def test_verify_box_asks_for_a_quote(page: Callable[..., WebDriver], url: str) -> None:

@@ -360,7 +360,7 @@ def test_cli_text_output(corpus_bot: Citebot, capsys: pytest.CaptureFixture[str]
     assert out.startswith("ALTERED:")
     assert ("] “As the war between Russia and Ukraine intensifies, Ukrainian President…” "
             "(003_c2cc60b2651c84c4.txt), characters") in out  # untitled: its first words
-    assert "said by Zelenskyy" in out and "changes: two → three" in out
+    assert "said by Zelenskyy" in out and "changes (archive → quote): two → three" in out
 
 
 def test_cli_json_output(corpus_bot: Citebot, capsys: pytest.CaptureFixture[str]) -> None:
