@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from citebot.bot.split import escape, pack, split_text
 from citebot.index.models import Answer, Citation, DocumentMeta, Match, Verdict, source_label
+from citebot.index.verify.claimreview import another_speaker
 
 EXCERPT_CHARS = 300  # "a short verbatim excerpt": the whole passage is a click away in the source
 LABEL_CHARS = 200  # titles, sources, speakers and the checked quote
@@ -166,7 +167,10 @@ def _verdict_head(verdict: Verdict) -> str:
     quote = f"“{escape(shorten(verdict.quote, LABEL_CHARS))}”"
     if verdict.speaker:
         quote += f" — {escape(shorten(verdict.speaker, LABEL_CHARS))}"
-    return f"{_HEADLINES[verdict.verdict]}\n{quote}"
+    head = f"{_HEADLINES[verdict.verdict]}\n{quote}"
+    if verdict.said_by_another:
+        head += f"\n{escape(another_speaker(verdict))}"
+    return head
 
 
 def verdict_messages(verdict: Verdict) -> list[str]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from citebot.cli.shared import quoted, require_index
 from citebot.index.models import Verdict
-from citebot.index.verify.claimreview import EXPLANATIONS, to_claimreview
+from citebot.index.verify.claimreview import EXPLANATIONS, explanation, to_claimreview
 from citebot.index.verify.verdicts import check_quote
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def run(bot: "Citebot", args: argparse.Namespace) -> int:
 def render(verdict: Verdict) -> str:
     """The verdict, then each match: where, who said it, the words, what changed."""
     name = verdict.verdict.replace("_", " ").upper()
-    lines = [f"{name}: {EXPLANATIONS[verdict.verdict]}"]
+    lines = [f"{name}: {explanation(verdict)}"]
     for n, m in enumerate(verdict.matches, start=1):
         said = f", said by {m.speaker}" if m.speaker else ", no speaker named"
         lines += ["", f"[{n}] {m.label}, characters {m.start}-{m.end}{said}, "

@@ -189,3 +189,8 @@ class Verdict(_Frozen):
     speaker: str | None = None
     verdict: VerdictKind
     matches: list[Match] = []
+    said_by_another: str | None = Field(
+        None, description="An altered quote given a speaker whom no close passage names, "
+        "when the closest names someone else: that person (the words and the speaker both "
+        "differ from the record)"
+    )

@@ -20,6 +20,17 @@ EXPLANATIONS = {
 }
 
 
+def another_speaker(verdict: Verdict) -> str:
+    """What an altered quote's record says of the speaker given, when it names another."""
+    return (f"The archive has {verdict.said_by_another} saying it, not {verdict.speaker}."
+            if verdict.said_by_another else "")
+
+
+def explanation(verdict: Verdict) -> str:
+    """The verdict's explanation, with the speaker's when the record names another."""
+    return " ".join(filter(None, [EXPLANATIONS[verdict.verdict], another_speaker(verdict)]))
+
+
 def to_claimreview(
     verdict: Verdict,
     *,
@@ -58,7 +69,7 @@ def to_claimreview(
             "bestRating": max(RATINGS.values()),
             "worstRating": min(RATINGS.values()),
             "alternateName": verdict.verdict,
-            "ratingExplanation": EXPLANATIONS[verdict.verdict],
+            "ratingExplanation": explanation(verdict),
         },
         "itemReviewed": claim,
     }

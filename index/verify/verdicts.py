@@ -97,7 +97,8 @@ def judge(quote: str, speaker: str | None, docs: Sequence[tuple[Document, Words]
     close.sort(key=lambda found: -found[2].similarity)
     if close:
         matches = _unique(_match(doc, words, a) for doc, words, a in close[:MAX_MATCHES])
-        return Verdict(quote=quote, speaker=speaker, verdict="altered", matches=matches)
+        return Verdict(quote=quote, speaker=speaker, verdict="altered", matches=matches,
+                       said_by_another=_another(speaker, matches))
     return Verdict(quote=quote, speaker=speaker, verdict="not_found")
 
 
@@ -183,6 +184,14 @@ def _unique(matches: Iterable[Match]) -> list[Match]:
     for m in matches:
         seen.setdefault((m.source, m.start, m.end), m)
     return list(seen.values())
+
+
+def _another(speaker: str | None, matches: list[Match]) -> str | None:
+    """Who the closest passage names, when it is not ``speaker`` and no other passage names
+    ``speaker`` either (as for ``misattributed``)."""
+    if not speaker or any(m.speaker and same_speaker(speaker, m.speaker) for m in matches):
+        return None
+    return matches[0].speaker if matches and matches[0].speaker else None
 
 
 def _attribution(quote: str, speaker: str | None, matches: list[Match]) -> Verdict:

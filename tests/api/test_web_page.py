@@ -486,6 +486,10 @@ def test_verify_box_shows_verdict_speaker_and_the_marked_sentence(
     altered = verify(driver, quote.replace("lethal", "deadly"))
     assert altered.find_element(By.CSS_SELECTOR, "p.verdict").text.startswith("Altered")
     assert "Changes (archive → quote): lethal → deadly" in altered.text
+    assert not altered.find_elements(By.CSS_SELECTOR, "p.another")
+    both = verify(driver, quote.replace("lethal", "deadly"), "Zelensky")
+    assert both.find_element(By.CSS_SELECTOR, "p.another").text == \
+        "The archive has Lin Jian saying it, not Zelensky."
 
 
 def test_verify_box_asks_for_a_quote(page: Callable[..., WebDriver], url: str) -> None:

@@ -76,6 +76,10 @@ def test_verdict_rendering() -> None:
         [only] = render.verdict_messages(Verdict(quote="q", verdict=kind))
         headline, *rest = plain(only).splitlines()
         assert word in headline and rest == ["“q”"]
+    both = Verdict(quote="q <w>", speaker="Zelensky & co", verdict="altered", matches=[match],
+                   said_by_another="Lin Jian")
+    headline, quote, note = plain(render.verdict_messages(both)[0]).splitlines()[:3]
+    assert note == "The archive has Lin Jian saying it, not Zelensky & co."
 
 
 def test_sources_are_paged_and_split() -> None:

@@ -228,6 +228,16 @@ def test_altered_match_names_the_real_speaker(corpus_bot: Citebot) -> None:
         speaker="Lin Jian"), "altered")
     assert v.matches[0].speaker == "Lin Jian"
     assert v.matches[0].source == "000_86393d9dbeceabfc.txt"
+    assert v.said_by_another is None  # the speaker given is the record's
+
+
+def test_altered_and_given_to_someone_else_says_both(corpus_bot: Citebot) -> None:
+    quote = "The Chinese side has never provided deadly weapons to any party in the conflict"
+    v = check(corpus_bot.verify(quote, speaker="Zelensky"), "altered")
+    assert v.said_by_another == "Lin Jian"
+    assert to_claimreview(v)["reviewRating"]["ratingExplanation"].endswith(
+        "The archive has Lin Jian saying it, not Zelensky.")
+    assert check(corpus_bot.verify(quote), "altered").said_by_another is None  # none given
 
 
 def test_altered_quote_with_an_ellipsis(corpus_bot: Citebot) -> None:
@@ -361,6 +371,11 @@ def test_cli_text_output(corpus_bot: Citebot, capsys: pytest.CaptureFixture[str]
     assert ("] “As the war between Russia and Ukraine intensifies, Ukrainian President…” "
             "(003_c2cc60b2651c84c4.txt), characters") in out  # untitled: its first words
     assert "said by Zelenskyy" in out and "changes (archive → quote): two → three" in out
+    assert _cli(corpus_bot, "The Chinese side has never provided deadly weapons",
+                "--speaker", "Zelensky") == 4
+    assert capsys.readouterr().out.startswith(
+        "ALTERED: A close passage is in the archive, but the quote changes its words. "
+        "The archive has Lin Jian saying it, not Zelensky.\n")
 
 
 def test_cli_json_output(corpus_bot: Citebot, capsys: pytest.CaptureFixture[str]) -> None:
