@@ -218,7 +218,8 @@ async def test_verify_quotes(live: FakeBotApi) -> None:
     [passage] = entity_texts(verified, "blockquote")
     assert LETHAL in passage and passage in CORPUS_TEXTS[0]
     assert "Said by: Lin Jian" in verified["text"]
-    assert altered["text"].startswith("✏️ Altered.") and "Changes (archive → quote): - lethal" in altered["text"]
+    assert altered["text"].startswith("✏️ Altered.")
+    assert "Changes (archive → quote): - lethal" in altered["text"]
     assert misattributed["text"].startswith("⚠️ Misattributed.")
     assert "— Zelenskyy" in misattributed["text"] and "Said by: Lin Jian" in misattributed["text"]
     assert missing["text"].startswith("❓ Not found.")

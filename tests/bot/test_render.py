@@ -68,7 +68,8 @@ def test_verdict_rendering() -> None:
     assert text.startswith("⚠️ Misattributed.")
     assert "“never <provided> weapons” — Zelenskyy" in text
     assert "[1] T & T (a.txt), similarity 0.96" in text
-    assert "Said by: Lin Jian" in text and "Changes (archive → quote): - lethal; two → three" in text
+    assert "Said by: Lin Jian" in text
+    assert "Changes (archive → quote): - lethal; two → three" in text
     link = next(e for e in entities if e["type"] == "text_link")
     assert link["url"] == match.url
     for kind, word in (("verified", "Verified."), ("altered", "Altered."),
