@@ -15,9 +15,15 @@ if TYPE_CHECKING:
     from citebot.index.service import Citebot
 
 
+# as grep's: a script can tell "I found nothing" from an answer without parsing output
+EXIT_STATUS = ("exit status:\n  0  answered, with citations\n  1  I found nothing (no "
+               "citation)\n  2  the question or an option is wrong, or nothing is indexed\n")
+
+
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("ask", help="answer a question with verbatim citations",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=__doc__, epilog=EXIT_STATUS,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("question")
     p.add_argument("-k", type=int, default=None, help="chunks to retrieve (CITEBOT_TOP_K)")
     p.add_argument("--json", action="store_true", help="print the answer object as JSON")
@@ -30,7 +36,7 @@ def run(bot: "Citebot", args: argparse.Namespace) -> int:
     require_index(bot)
     answer = bot.ask(args.question, top_k=args.k)
     print(answer.model_dump_json(indent=2) if args.json else render(answer))
-    return 0
+    return 0 if answer.found else 1
 
 
 def render(answer: Answer) -> str:

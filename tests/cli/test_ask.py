@@ -38,6 +38,13 @@ def test_json_and_text_show_the_same_verbatim_citations(
     assert capsys.readouterr().out.startswith("at least 155 [1]\n\n")
 
 
+def test_found_nothing_is_exit_status_1(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "What is the capital of Peru?"]) == 1
+    assert capsys.readouterr().out.startswith("I found nothing")
+    assert main(["ask", "What is the capital of Peru?", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["found"] is False
+
+
 def test_k_is_the_number_of_chunks_searched(
     sample: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
