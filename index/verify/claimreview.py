@@ -20,6 +20,20 @@ EXPLANATIONS = {
 }
 
 
+# words that make a speaker a body, not a person ("Ukraine's Ministry of Foreign Affairs")
+_BODIES = frozenset(
+    "ministry office service agency government council department committee commission "
+    "embassy kremlin army forces military parliament administration bureau union party "
+    "organisation organization company corporation nato".split()
+)
+
+
+def _agent(name: str) -> dict[str, str]:
+    """A speaker as schema.org knows them: an Organization or a Person."""
+    words = {w.strip("’'.,").lower() for w in name.split()}
+    return {"@type": "Organization" if words & _BODIES else "Person", "name": name}
+
+
 def another_speaker(verdict: Verdict) -> str:
     """What an altered quote's record says of the speaker given, when it names another."""
     return (f"The archive has {verdict.said_by_another} saying it, not {verdict.speaker}."
@@ -43,15 +57,19 @@ def to_claimreview(
     author = verdict.speaker or next((m.speaker for m in verdict.matches if m.speaker), None)
     claim: dict[str, Any] = {"@type": "Claim"}
     if author:
-        claim["author"] = {"@type": "Person", "name": author}
+        claim["author"] = _agent(author)
     appearances = [
         {
             "@type": "CreativeWork",
             **({"url": m.url} if m.url else {}),
-            "name": m.title or m.source,
+            # as every surface names it: the title, else the first words (the file's name
+            # is the identifier's)
+            "name": m.title or (f"“{m.opening}”" if m.opening else m.source),
             "identifier": f"{m.source}#{m.start}-{m.end}",
             "text": m.text,
-            **({"author": {"@type": "Person", "name": m.speaker}} if m.speaker else {}),
+            **({"publisher": {"@type": "Organization", "name": m.outlet}} if m.outlet else {}),
+            **({"datePublished": m.published} if m.published else {}),
+            **({"author": _agent(m.speaker)} if m.speaker else {}),
         }
         for m in verdict.matches
     ]

@@ -45,6 +45,21 @@ def test_claimreview_appearance_carries_the_url(make_bot: Callable[..., Citebot]
     assert appearance["name"] == "Doe speaks"
 
 
+def test_claimreview_names_the_article_and_types_a_body_as_an_organisation(
+    make_bot: Callable[..., Citebot],
+) -> None:
+    bot = make_bot()
+    bot.add_document("b.txt", "“We reject the claims,” the Ministry of Foreign Affairs said.",
+                     outlet="Kyiv Daily", published="2025-04-09")
+    review = to_claimreview(bot.verify("We reject the claims"))
+    claim = review["itemReviewed"]
+    assert claim["author"] == {"@type": "Organization", "name": "Ministry of Foreign Affairs"}
+    appearance = claim["appearance"][0]
+    assert appearance["name"].startswith("“") and appearance["identifier"].startswith("b.txt#")
+    assert appearance["publisher"] == {"@type": "Organization", "name": "Kyiv Daily"}
+    assert appearance["datePublished"] == "2025-04-09"
+
+
 # -- bad input -------------------------------------------------------------------------------
 
 
