@@ -1,13 +1,17 @@
 """A question's Chroma reads one after another vs side by side (``index/store/overlap.py``).
 
 On an archive ``benchmarks/scale.py`` has grown (``--data``), for each retrieval mode and
-each question, times the reads ``ask`` makes before it composes an answer, two ways,
-alternated question by question so both see the same machine:
+each question, times the reads ``ask`` makes before it composes an answer, three ways,
+alternated question by question so all see the same machine:
 - ``serial``: as before the overlap, each read waiting for the previous one: the BM25
   scores, the nearest chunks, the cosines of lexical-only hits, the change log's head for
   the committed check, then the chunks, their sentence records and their documents;
-- ``overlap``: what ``ask`` does now, ``Retriever.choose`` then ``Store.passages``.
-Both return the same chunks (checked). Embedded Chroma, and with ``--chroma-run`` through
+- ``overlap``: side by side as of 7 December, ``Retriever.choose`` then ``Store.passages``;
+- ``early``: what ``ask`` does now: as soon as the search has returned, the likeliest
+  chunks' passages are read beside the reads that settle the choice (the change log's
+  head, the cosines of lexical-only hits), and only what that read missed after. Printed
+  with how often the early read held the final top k.
+All return the same chunks (checked). Embedded Chroma, and with ``--chroma-run`` through
 a ``chroma run`` server on the same folder (the several-replica deployment), where every
 read is a round trip. The embedder is scale.py's STAND-IN (not the model; the query
 vectors are computed before timing anyway).
@@ -61,38 +65,58 @@ def serial(bot: Citebot, query: str, vec: np.ndarray, mode: RetrievalMode) -> li
 
 
 def overlapped(bot: Citebot, query: str, vec: np.ndarray, mode: RetrievalMode) -> list[str]:
-    ids, cosine = bot.retriever.choose(query, vec, K, mode)
+    """Side by side, the choice settled before its passages are read (7 December)."""
+    ids, cosine, _ = bot.retriever.choose(query, vec, K, mode)
     bot.store.passages(ids, cosine)
     return ids
 
 
+EARLY_HELD: list[bool] = []  # per question of ``early``: whether its early read held the top k
+
+
+def early(bot: Citebot, query: str, vec: np.ndarray, mode: RetrievalMode) -> list[str]:
+    """What ``ask`` does now: the likeliest chunks' passages read beside the reads that
+    settle the choice, the rest (if any) after."""
+    choice = bot.retriever.choose(query, vec, K, mode, read_early=True)
+    bot.store.passages(choice.ids, choice.cosine, choice.early)
+    EARLY_HELD.append(choice.early is not None and set(choice.ids) <= choice.early.ids)
+    return choice.ids
+
+
 def run(bot: Citebot, questions: list[str], warm: int) -> dict[str, dict[str, list[float]]]:
     vecs = bot.embedder.embed_queries(questions)
-    ways: dict[str, Callable[..., list[str]]] = {"serial": serial, "overlap": overlapped}
+    ways: dict[str, Callable[..., list[str]]] = {"serial": serial, "overlap": overlapped,
+                                                  "early": early}
     out: dict[str, dict[str, list[float]]] = {}
     for mode in MODES:
         times: dict[str, list[float]] = {w: [] for w in ways}
+        EARLY_HELD.clear()
         for n, (q, v) in enumerate(zip(questions, vecs)):
             got = {}
-            for way, f in (ways.items() if n % 2 else reversed(ways.items())):
+            order = list(ways.items())
+            for way, f in order[n % 3:] + order[: n % 3]:  # each way first in turn
                 t = time.perf_counter()
                 got[way] = f(bot, q, v, mode)
                 if n >= warm:
                     times[way].append(time.perf_counter() - t)
-            if got["serial"] != got["overlap"]:
-                raise SystemExit(f"{mode}: the two ways chose different chunks for {q!r}")
+            if not got["serial"] == got["overlap"] == got["early"]:
+                raise SystemExit(f"{mode}: the ways chose different chunks for {q!r}")
+        times["early held"] = [float(h) for h in EARLY_HELD]
         out[mode] = times
     return out
 
 
 def report(where: str, res: dict[str, dict[str, list[float]]]) -> list[str]:
-    lines = [f"{where}: ms per question, serial -> overlap (ratio of medians)"]
+    lines = [f"{where}: ms per question, serial -> overlap -> early (ratios of medians: "
+             "overlap / serial, early / overlap)"]
     for mode, t in res.items():
-        s, o = t["serial"], t["overlap"]
+        s, o, e = t["serial"], t["overlap"], t["early"]
         lines.append(
-            f"  {mode:8s} p50 {pct(s, 50):5.1f} -> {pct(o, 50):5.1f}   "
-            f"p95 {pct(s, 95):5.1f} -> {pct(o, 95):5.1f}   "
-            f"x{statistics.median(o) / statistics.median(s):.2f}  ({len(s)} questions)")
+            f"  {mode:8s} p50 {pct(s, 50):5.1f} -> {pct(o, 50):5.1f} -> {pct(e, 50):5.1f}   "
+            f"p95 {pct(s, 95):5.1f} -> {pct(o, 95):5.1f} -> {pct(e, 95):5.1f}   "
+            f"x{statistics.median(o) / statistics.median(s):.2f} "
+            f"x{statistics.median(e) / statistics.median(o):.2f}  ({len(s)} questions; the "
+            f"early read held the top {K} for {statistics.mean(t['early held']):.0%})")
     return lines
 
 

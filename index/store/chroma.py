@@ -16,8 +16,9 @@ The collections are private: other modules call the verbs below.
 
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -34,6 +35,8 @@ from citebot.index.store.records import Version
 from citebot.index.store.vectors import unpack
 from citebot.index.text.entities import Entity
 
+T = TypeVar("T")
+
 
 class Sentences(NamedTuple):
     """What answers read of the retrieved chunks' sentence records, in one call."""
@@ -48,6 +51,23 @@ class Passages(NamedTuple):
     chunks: list[ScoredChunk]
     sentences: Sentences
     documents: dict[str, Document]  # by source: the chunks' documents, for citing them
+
+
+class Reading(NamedTuple):
+    """The records of some chunks being read side by side (``Store.read``), started before
+    the final choice is known: ``Store.passages`` takes what it holds and reads the rest."""
+
+    ids: frozenset[str]
+    scoring: bool  # with the chunks' embeddings, to score them against a query vector
+    chunks: "Future[dict[str, _ChunkRecord]]"
+    sentences: "Future[dict[str, dict[str, Any]]]"
+    documents: "Future[list[Document]]"
+
+
+class _ChunkRecord(NamedTuple):
+    meta: dict[str, Any]
+    text: str
+    embedding: np.ndarray | None
 
 
 class Store:
@@ -243,16 +263,16 @@ class Store:
         """The stored chunks among ``ids``, in that order, scored by their known cosine, or,
         given the query vector, by their cosine to it (read in the same call: each Chroma
         call is a round trip to a server)."""
+        return _scored(ids, self._chunk_records(ids, isinstance(cosine, np.ndarray)), cosine)
+
+    def _chunk_records(self, ids: Sequence[str], scoring: bool) -> dict[str, _ChunkRecord]:
         if not ids:
-            return []
-        query = cosine if isinstance(cosine, np.ndarray) else None
+            return {}
         got = self._chunks.get(ids=list(ids), include=["metadatas", "documents"] + (
-            [] if query is None else ["embeddings"]))
-        scores = cosine if query is None else {
-            i: float(np.dot(e, query)) for i, e in zip(got["ids"], got["embeddings"])}
-        by_id = {i: records.scored(m, d, scores[i])
-                 for i, m, d in zip(got["ids"], got["metadatas"], got["documents"])}
-        return [by_id[i] for i in ids if i in by_id]
+            ["embeddings"] if scoring else []))
+        embeddings = got["embeddings"] if scoring else [None] * len(got["ids"])
+        return {i: _ChunkRecord(m, d, e) for i, m, d, e in
+                zip(got["ids"], got["metadatas"], got["documents"], embeddings)}
 
     def committed(self, ids: Sequence[str]) -> list[str]:
         """The chunk ids among ``ids``, in order, of committed document versions (see the
@@ -266,15 +286,29 @@ class Store:
             if source in metas and names_version(h, metas[source].hash)
         ]
 
-    def passages(self, ids: Sequence[str],
-                 cosine: Mapping[str, float] | np.ndarray) -> Passages:
+    def read(self, ids: Sequence[str], scoring: bool = False) -> Reading:
+        """Start reading the records of the chunks ``ids``, their sentence records and their
+        documents: three reads that need only the ids, side by side (``overlap``).
+        ``scoring``: with the chunks' embeddings (``chunks_by_id`` given a query vector)."""
+        ids = list(ids)
+        return Reading(frozenset(ids), scoring, soon(self._chunk_records, ids, scoring),
+                       soon(self._sentence_records, ids),
+                       soon(self.get_many, sources_of(ids)))
+
+    def passages(self, ids: Sequence[str], cosine: Mapping[str, float] | np.ndarray,
+                 early: Reading | None = None) -> Passages:
         """The chunks among ``ids`` (as ``chunks_by_id``), their sentence records and their
-        documents: three reads that need only the ids, run side by side (``overlap``)."""
-        records = soon(self._sentence_records, ids)
-        documents = soon(self.get_many, sources_of(ids))
-        chunks = self.chunks_by_id(ids, cosine)
-        return Passages(chunks, _sentences(chunks, records.result()),
-                        {d.meta.source: d for d in documents.result()})
+        documents. ``early``: a read of likely ones started while the choice was settled;
+        what it does not hold is read now (``Retriever.choose``)."""
+        scoring = isinstance(cosine, np.ndarray)
+        parts = [r for r in (early,) if r is not None and r.scoring >= scoring]
+        rest = [i for i in ids if not any(i in r.ids for r in parts)]
+        if rest or not parts:
+            parts.append(self.read(rest, scoring))
+        chunks = _scored(ids, _merged(r.chunks.result() for r in parts), cosine)
+        found = _merged(r.sentences.result() for r in parts)
+        documents = {d.meta.source: d for r in parts for d in r.documents.result()}
+        return Passages(chunks, _sentences(chunks, found), documents)
 
     def sentences(self, chunks: Sequence[ScoredChunk]) -> Sentences:
         """The stored vector of every sentence of the given chunks, and the chunks'
@@ -335,6 +369,25 @@ class Store:
         if self._chunks.count():
             self._chunks.query(query_embeddings=[vec.tolist()], n_results=1,
                                include=["distances"])
+
+
+def _scored(ids: Sequence[str], found: Mapping[str, _ChunkRecord],
+            cosine: Mapping[str, float] | np.ndarray) -> list[ScoredChunk]:
+    """The chunks among ``ids`` that ``found`` holds, in that order, scored by their known
+    cosine or by their embedding's to the query vector."""
+    def score(i: str, r: _ChunkRecord) -> float:
+        if isinstance(cosine, np.ndarray):  # read with its embedding (``scoring``)
+            return float(np.dot(np.asarray(r.embedding), cosine))
+        return cosine[i]
+
+    return [records.scored(r.meta, r.text, score(i, r)) for i in ids if (r := found.get(i))]
+
+
+def _merged(parts: Iterable[Mapping[str, T]]) -> dict[str, T]:
+    out: dict[str, T] = {}
+    for part in parts:
+        out.update(part)
+    return out
 
 
 def _sentences(chunks: Sequence[ScoredChunk], found: Mapping[str, dict[str, Any]]) -> Sentences:

@@ -148,7 +148,7 @@ def test_a_question_reads_the_change_logs_head_once_after_its_search(
     monkeypatch.setattr(store.changes, "latest", logged("head", store.changes.latest))
     monkeypatch.setattr(store, "nearest", logged("nearest", store.nearest))
     monkeypatch.setattr(index, "scores", logged("scores", index.scores))
-    ids, cosine = corpus_bot.retriever.choose(question, vec, 5, mode)
+    ids, cosine, _ = corpus_bot.retriever.choose(question, vec, 5, mode)
     assert events.count("head starts") == 1
     searches = [e for e in events if e.endswith("returns") and not e.startswith("head")]
     assert searches
