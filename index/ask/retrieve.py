@@ -26,7 +26,7 @@ from citebot.index.store.lexical import LexicalIndex, Scores
 from citebot.index.store.overlap import soon
 
 DENSE_WEIGHT = 0.3
-EARLY = 2  # ``choose(read_early=True)`` reads this many times k chunks' passages
+EARLY = 2  # ``choose(read_early=True)`` reads the first k + this of each likely order
 
 
 class Choice(NamedTuple):
@@ -61,32 +61,32 @@ class Retriever:
         if mode == "dense":
             # a few extra: results of uncommitted or superseded versions are dropped
             cosine = dict(self.store.nearest(vec, 2 * k + 2))
-            early = self._early(list(cosine), k, read_early)
+            early = self._early(list(cosine)[: k + EARLY], read_early)
             return Choice(self.lexical.committed(list(cosine))[:k], cosine, early)
         pool = max(4 * k, 20)  # per side: at 20, the top 5 is 99.4% that of fusing all chunks
         dense = soon(self.store.nearest, vec, pool) if mode == "hybrid" else None
         scores = self.lexical.scores(query)  # meanwhile (CPU): see ``overlap``
         hits = [i for i, _ in scores.top(pool)]
         if dense is None:
-            early = self._early(hits, k, read_early, scoring=True)
+            early = self._early(hits[: k + EARLY], read_early, scoring=True)
             return Choice(self._committed(hits, k, self.store.changes.latest()), vec, early)
         cosine = dict(dense.result())
         head = soon(self.store.changes.latest)  # beside the cosines' read
         lexical_only = [i for i in hits if i not in cosine]
-        # until their cosines are read, lexical-only hits rank at the dense pool's lowest
-        # cosine: no chunk outside the pool is nearer (up to HNSW's approximation), so
-        # none ranks higher in the end than in this order
-        floor = min(cosine.values(), default=0.0)
-        likely = fuse(cosine | dict.fromkeys(lexical_only, floor), scores)
-        early = self._early(likely, k, read_early)
+        # Until their cosines are read, the lexical-only hits' place lies between two
+        # guesses: at the dense pool's lowest cosine (no chunk outside the pool is nearer)
+        # and at none (0). The final top k is almost always among the first of either.
+        likely = [i for guess in (min(cosine.values(), default=0.0), 0.0)
+                  for i in fuse(cosine | dict.fromkeys(lexical_only, guess), scores)[: k + EARLY]]
+        early = self._early(list(dict.fromkeys(likely)), read_early)
         cosine.update(self.store.cosines(lexical_only, vec))
         return Choice(self._committed(fuse(cosine, scores), k, head.result()), cosine, early)
 
-    def _early(self, order: list[str], k: int, wanted: bool,
-               scoring: bool = False) -> Reading | None:
-        """The read of the first ``EARLY * k`` of ``order``: the final top k is almost always
-        among them (``benchmarks/overlap.py`` counts), else the rest is read after."""
-        return self.store.read(order[: EARLY * k], scoring) if wanted else None
+    def _early(self, ids: list[str], wanted: bool, scoring: bool = False) -> Reading | None:
+        """The read of the likeliest ``ids``: the final top k is almost always among them
+        (``benchmarks/overlap.py`` counts; on SQuAD's archive, real model, hybrid: 97% of
+        400 questions, 8.1 chunks read for 5), else the rest is read after."""
+        return self.store.read(ids, scoring) if wanted else None
 
     def _committed(self, order: list[str], k: int, head: float | None) -> list[str]:
         """The first k ids of committed versions, checked a few at a time: almost always
