@@ -73,9 +73,10 @@ class Retriever:
         cosine = dict(dense.result())
         head = soon(self.store.changes.latest)  # beside the cosines' read
         lexical_only = [i for i in hits if i not in cosine]
-        # Until their cosines are read, the lexical-only hits' place lies between two
-        # guesses: at the dense pool's lowest cosine (no chunk outside the pool is nearer)
-        # and at none (0). The final top k is almost always among the first of either.
+        # Until their cosines are read, the lexical-only hits' place is guessed twice: at
+        # the dense pool's lowest cosine (outside the pool, chunks are rarely nearer: the
+        # search is approximate) and at none (0). The final top k is almost always among
+        # the first of either; a miss only costs another read.
         likely = [i for guess in (min(cosine.values(), default=0.0), 0.0)
                   for i in fuse(cosine | dict.fromkeys(lexical_only, guess), scores)[: k + EARLY]]
         early = self._early(list(dict.fromkeys(likely)), read_early)

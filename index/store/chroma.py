@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from functools import cached_property
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -34,8 +34,6 @@ from citebot.index.store.pages import BATCH, by_ids, page_lists, pages, versions
 from citebot.index.store.records import Version
 from citebot.index.store.vectors import unpack
 from citebot.index.text.entities import Entity
-
-T = TypeVar("T")
 
 
 class Sentences(NamedTuple):
@@ -298,17 +296,41 @@ class Store:
     def passages(self, ids: Sequence[str], cosine: Mapping[str, float] | np.ndarray,
                  early: Reading | None = None) -> Passages:
         """The chunks among ``ids`` (as ``chunks_by_id``), their sentence records and their
-        documents. ``early``: a read of likely ones started while the choice was settled;
-        what it does not hold is read now (``Retriever.choose``)."""
+        documents. ``early``: a read of likely ones started while the choice was settled
+        (``Retriever.choose``): what it holds is taken and the rest read now."""
         scoring = isinstance(cosine, np.ndarray)
-        parts = [r for r in (early,) if r is not None and r.scoring >= scoring]
-        rest = [i for i in ids if not any(i in r.ids for r in parts)]
-        if rest or not parts:
-            parts.append(self.read(rest, scoring))
-        chunks = _scored(ids, _merged(r.chunks.result() for r in parts), cosine)
-        found = _merged(r.sentences.result() for r in parts)
-        documents = {d.meta.source: d for r in parts for d in r.documents.result()}
-        return Passages(chunks, _sentences(chunks, found), documents)
+        if early is not None and ((scoring and not early.scoring) or early.ids.isdisjoint(ids)):
+            early = None  # of no use: never waited for, so its failure fails nothing
+        rest = [i for i in ids if early is None or i not in early.ids]
+        rows: dict[str, _ChunkRecord] = {}
+        found: dict[str, dict[str, Any]] = {}
+        docs: list[Document] = []
+        if rest:
+            sentences = soon(self._sentence_records, rest)
+            documents = soon(self.get_many, sources_of(rest))
+            rows = self._chunk_records(rest, scoring)  # the asking thread's own share
+            found, docs = sentences.result(), documents.result()
+        if early is not None:
+            try:
+                got = early.chunks.result(), early.sentences.result(), early.documents.result()
+            except Exception:  # read its share again: a failure raised is one of the
+                # reads this question needs, never of a guess's extras
+                held = [i for i in ids if i in early.ids]
+                got = (self._chunk_records(held, scoring), self._sentence_records(held),
+                       self.get_many(sources_of(held)))
+            rows, found, docs = rows | got[0], found | got[1], docs + got[2]
+        chunks = _scored(ids, rows, cosine)
+        by_source = {d.meta.source: d for d in docs}
+        # A record read early may be of the version before the chosen chunks' (its commit
+        # landed between that read and the check): its title, date or first words would
+        # be the old ones, so it is read again (then it is the chosen version or newer).
+        stale = sorted({c.chunk.source for c in chunks if (d := by_source.get(c.chunk.source))
+                        is None or d.meta.hash != c.doc_hash})
+        if stale:
+            by_source.update((d.meta.source, d) for d in self.get_many(stale))
+        cited = {c.chunk.source for c in chunks}
+        return Passages(chunks, _sentences(chunks, found),
+                        {s: d for s, d in by_source.items() if s in cited})
 
     def sentences(self, chunks: Sequence[ScoredChunk]) -> Sentences:
         """The stored vector of every sentence of the given chunks, and the chunks'
@@ -381,13 +403,6 @@ def _scored(ids: Sequence[str], found: Mapping[str, _ChunkRecord],
         return cosine[i]
 
     return [records.scored(r.meta, r.text, score(i, r)) for i in ids if (r := found.get(i))]
-
-
-def _merged(parts: Iterable[Mapping[str, T]]) -> dict[str, T]:
-    out: dict[str, T] = {}
-    for part in parts:
-        out.update(part)
-    return out
 
 
 def _sentences(chunks: Sequence[ScoredChunk], found: Mapping[str, dict[str, Any]]) -> Sentences:
