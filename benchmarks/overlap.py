@@ -1,20 +1,16 @@
 """A question's Chroma reads one after another vs side by side (``index/store/overlap.py``).
 
 On an archive ``benchmarks/scale.py`` has grown (``--data``), for each retrieval mode and
-each question, times the reads ``ask`` makes before it composes an answer, three ways,
-alternated question by question so all see the same machine:
+each question, times the reads ``ask`` makes before it composes an answer, two ways,
+alternated question by question so both see the same machine:
 - ``serial``: as before the overlap, each read waiting for the previous one: the BM25
   scores, the nearest chunks, the cosines of lexical-only hits, the change log's head for
   the committed check, then the chunks, their sentence records and their documents;
-- ``overlap``: side by side as of 7 December, ``Retriever.choose`` then ``Store.passages``;
-- ``early``: what ``ask`` does now: as soon as the search has returned, the likeliest
-  chunks' passages are read beside the reads that settle the choice (the change log's
-  head, the cosines of lexical-only hits), and only what that read missed after. Printed
-  with how often the early read held the final top k.
-All read the same chunks, scores and documents (checked). Embedded, and with
-``--chroma-run`` through a ``chroma run`` server on the same folder (the several-replica
-deployment), where every read is a round trip. The embedder is scale.py's STAND-IN (not
-the model; the query vectors are computed before timing anyway).
+- ``overlap``: what ``ask`` does now, ``Retriever.choose`` then ``Store.passages``.
+Both return the same chunks (checked). Embedded Chroma, and with ``--chroma-run`` through
+a ``chroma run`` server on the same folder (the several-replica deployment), where every
+read is a round trip. The embedder is scale.py's STAND-IN (not the model; the query
+vectors are computed before timing anyway).
 
     .venv/bin/python benchmarks/overlap.py --data /tmp/scale-data --chroma-run
 """
@@ -34,7 +30,6 @@ from scale import DATASETS, MODES, chroma_server, open_bot, pct  # noqa: E402
 from standin import LABEL, Archive  # noqa: E402
 
 from citebot.index.ask.retrieve import fuse  # noqa: E402
-from citebot.index.models import ScoredChunk  # noqa: E402
 from citebot.index.service import Citebot  # noqa: E402
 from citebot.index.settings import RetrievalMode  # noqa: E402
 from citebot.index.store.ids import sources_of  # noqa: E402
@@ -42,16 +37,7 @@ from citebot.index.store.ids import sources_of  # noqa: E402
 K = 5
 
 
-Chosen = tuple[list[str], list[tuple[str, int, float]], list[str]]  # ids, chunks, documents
-
-
-def _shown(ids: list[str], chunks: list[ScoredChunk], docs: Any) -> Chosen:
-    """What a way read, to check the ways agree: ids, chunks with scores, documents."""
-    return (ids, [(c.chunk.source, c.chunk.start, round(c.score, 6)) for c in chunks],
-            sorted(docs))
-
-
-def serial(bot: Citebot, query: str, vec: np.ndarray, mode: RetrievalMode) -> Chosen:
+def serial(bot: Citebot, query: str, vec: np.ndarray, mode: RetrievalMode) -> list[str]:
     """The reads of one question, one after another, in the order of the code before the
     overlap (the change log's head read by the committed check, after the search)."""
     store, lexical, retriever = bot.store, bot.lexical, bot.retriever
@@ -70,68 +56,43 @@ def serial(bot: Citebot, query: str, vec: np.ndarray, mode: RetrievalMode) -> Ch
             ids = retriever._committed(fuse(cosine, scores), K, store.changes.latest())
     chunks = store.chunks_by_id(ids, cosine)
     store.sentences(chunks)
-    return _shown(ids, chunks, {d.meta.source for d in store.get_many(sources_of(ids))})
+    store.get_many(sources_of(ids))
+    return ids
 
 
-def overlapped(bot: Citebot, query: str, vec: np.ndarray, mode: RetrievalMode) -> Chosen:
-    """Side by side, the choice settled before its passages are read (7 December)."""
-    ids, cosine, _ = bot.retriever.choose(query, vec, K, mode)
-    read = bot.store.passages(ids, cosine)
-    return _shown(ids, read.chunks, read.documents)
+def overlapped(bot: Citebot, query: str, vec: np.ndarray, mode: RetrievalMode) -> list[str]:
+    ids, cosine = bot.retriever.choose(query, vec, K, mode)
+    bot.store.passages(ids, cosine)
+    return ids
 
 
-
-
-def early(bot: Citebot, query: str, vec: np.ndarray, mode: RetrievalMode) -> Chosen:
-    """What ``ask`` does now: the likeliest chunks' passages read beside the reads that
-    settle the choice, the rest (if any) after."""
-    choice = bot.retriever.choose(query, vec, K, mode, read_early=True)
-    read = bot.store.passages(choice.ids, choice.cosine, choice.early)
-    return _shown(choice.ids, read.chunks, read.documents)
-
-
-def held(bot: Citebot, query: str, vec: np.ndarray, mode: RetrievalMode) -> bool:
-    """Whether the early read held the final top k (not timed: the choice once more)."""
-    choice = bot.retriever.choose(query, vec, K, mode, read_early=True)
-    return choice.early is not None and set(choice.ids) <= choice.early.ids
-
-
-Result = tuple[dict[str, list[float]], float]  # times by way; share the early read held
-
-
-def run(bot: Citebot, questions: list[str], warm: int) -> dict[str, Result]:
+def run(bot: Citebot, questions: list[str], warm: int) -> dict[str, dict[str, list[float]]]:
     vecs = bot.embedder.embed_queries(questions)
-    ways: dict[str, Callable[..., Chosen]] = {"serial": serial, "overlap": overlapped,
-                                              "early": early}
-    out: dict[str, Result] = {}
+    ways: dict[str, Callable[..., list[str]]] = {"serial": serial, "overlap": overlapped}
+    out: dict[str, dict[str, list[float]]] = {}
     for mode in MODES:
         times: dict[str, list[float]] = {w: [] for w in ways}
         for n, (q, v) in enumerate(zip(questions, vecs)):
             got = {}
-            order = list(ways.items())
-            for way, f in order[n % 3:] + order[: n % 3]:  # each way first in turn
+            for way, f in (ways.items() if n % 2 else reversed(ways.items())):
                 t = time.perf_counter()
                 got[way] = f(bot, q, v, mode)
                 if n >= warm:
                     times[way].append(time.perf_counter() - t)
-            if not got["serial"] == got["overlap"] == got["early"]:
-                raise SystemExit(f"{mode}: the ways read different passages for {q!r}")
-        kept = [held(bot, q, v, mode) for q, v in list(zip(questions, vecs))[warm:]]
-        out[mode] = times, statistics.mean(kept)
+            if got["serial"] != got["overlap"]:
+                raise SystemExit(f"{mode}: the two ways chose different chunks for {q!r}")
+        out[mode] = times
     return out
 
 
-def report(where: str, res: dict[str, Result]) -> list[str]:
-    lines = [f"{where}: ms per question, serial -> overlap -> early (ratios of medians: "
-             "overlap / serial, early / overlap)"]
-    for mode, (t, share) in res.items():
-        s, o, e = t["serial"], t["overlap"], t["early"]
+def report(where: str, res: dict[str, dict[str, list[float]]]) -> list[str]:
+    lines = [f"{where}: ms per question, serial -> overlap (ratio of medians)"]
+    for mode, t in res.items():
+        s, o = t["serial"], t["overlap"]
         lines.append(
-            f"  {mode:8s} p50 {pct(s, 50):5.1f} -> {pct(o, 50):5.1f} -> {pct(e, 50):5.1f}   "
-            f"p95 {pct(s, 95):5.1f} -> {pct(o, 95):5.1f} -> {pct(e, 95):5.1f}   "
-            f"x{statistics.median(o) / statistics.median(s):.2f} "
-            f"x{statistics.median(e) / statistics.median(o):.2f}  ({len(s)} questions; the "
-            f"early read held the top {K} for {share:.0%})")
+            f"  {mode:8s} p50 {pct(s, 50):5.1f} -> {pct(o, 50):5.1f}   "
+            f"p95 {pct(s, 95):5.1f} -> {pct(o, 95):5.1f}   "
+            f"x{statistics.median(o) / statistics.median(s):.2f}  ({len(s)} questions)")
     return lines
 
 

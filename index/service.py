@@ -262,9 +262,8 @@ class Citebot:
             valid_field(turn.answer, "history", "history answer")
         context = resolve(question, turns)
         vec = self.embedder.embed_queries([context.query])[0]
-        choice = self.retriever.choose(context.query, vec, k,
-                                       mode or self.settings.retrieval_mode, read_early=True)
-        read = self.store.passages(choice.ids, choice.cosine, choice.early)
+        read = self.store.passages(*self.retriever.choose(
+            context.query, vec, k, mode or self.settings.retrieval_mode))
         return _identified(compose(
             question, self.ranked(question, context, vec, read.chunks, read.sentences),
             min_score=self.settings.min_score, max_sentences=self.settings.answer_sentences,

@@ -15,26 +15,15 @@ number of candidates (so on ``top_k``). The fused value only orders the chunks:
 ``ScoredChunk.score`` stays the dense cosine, so answer thresholds mean one thing.
 """
 
-from typing import NamedTuple
-
 import numpy as np
 
 from citebot.index.models import ScoredChunk
 from citebot.index.settings import RetrievalMode
-from citebot.index.store.chroma import Reading, Store
+from citebot.index.store.chroma import Store
 from citebot.index.store.lexical import LexicalIndex, Scores
 from citebot.index.store.overlap import soon
 
 DENSE_WEIGHT = 0.3
-EARLY = 2  # ``choose(read_early=True)`` reads the first k + this of each likely order
-
-
-class Choice(NamedTuple):
-    """``Retriever.choose``'s answer."""
-
-    ids: list[str]
-    cosine: dict[str, float] | np.ndarray  # the query vector when the cosines are not known
-    early: Reading | None = None  # the likeliest chunks' passages, being read
 
 
 class Retriever:
@@ -46,48 +35,30 @@ class Retriever:
         self, query: str, vec: np.ndarray, k: int, mode: RetrievalMode = "hybrid"
     ) -> list[ScoredChunk]:
         """Top-k chunks of committed document versions, best first."""
-        choice = self.choose(query, vec, k, mode)
-        return self.store.chunks_by_id(choice.ids, choice.cosine)
+        return self.store.chunks_by_id(*self.choose(query, vec, k, mode))
 
-    def choose(self, query: str, vec: np.ndarray, k: int, mode: RetrievalMode = "hybrid",
-               *, read_early: bool = False) -> Choice:
+    def choose(
+        self, query: str, vec: np.ndarray, k: int, mode: RetrievalMode = "hybrid"
+    ) -> tuple[list[str], dict[str, float] | np.ndarray]:
         """The ids of the top-k chunks of committed document versions, best first, with
         their cosines to the query, or the query vector when they are not known yet
-        (``Store.chunks_by_id`` and ``Store.passages`` read them with the chunks).
-        ``read_early``: also start reading the likeliest chunks' passages (``early``) as
-        soon as the search has returned, beside the reads that settle the choice."""
+        (``Store.chunks_by_id`` and ``Store.passages`` read them with the chunks)."""
         # The change log's head is read once the search has returned (``committed_at``): a
         # write committed before the search then moves it, and the check syncs first.
         if mode == "dense":
             # a few extra: results of uncommitted or superseded versions are dropped
             cosine = dict(self.store.nearest(vec, 2 * k + 2))
-            early = self._early(list(cosine)[: k + EARLY], read_early)
-            return Choice(self.lexical.committed(list(cosine))[:k], cosine, early)
+            return self.lexical.committed(list(cosine))[:k], cosine
         pool = max(4 * k, 20)  # per side: at 20, the top 5 is 99.4% that of fusing all chunks
         dense = soon(self.store.nearest, vec, pool) if mode == "hybrid" else None
         scores = self.lexical.scores(query)  # meanwhile (CPU): see ``overlap``
         hits = [i for i, _ in scores.top(pool)]
         if dense is None:
-            early = self._early(hits[: k + EARLY], read_early, scoring=True)
-            return Choice(self._committed(hits, k, self.store.changes.latest()), vec, early)
+            return self._committed(hits, k, self.store.changes.latest()), vec
         cosine = dict(dense.result())
         head = soon(self.store.changes.latest)  # beside the cosines' read
-        lexical_only = [i for i in hits if i not in cosine]
-        # Until their cosines are read, the lexical-only hits' place is guessed twice: at
-        # the dense pool's lowest cosine (outside the pool, chunks are rarely nearer: the
-        # search is approximate) and at none (0). The final top k is almost always among
-        # the first of either; a miss only costs another read.
-        likely = [i for guess in (min(cosine.values(), default=0.0), 0.0)
-                  for i in fuse(cosine | dict.fromkeys(lexical_only, guess), scores)[: k + EARLY]]
-        early = self._early(list(dict.fromkeys(likely)), read_early)
-        cosine.update(self.store.cosines(lexical_only, vec))
-        return Choice(self._committed(fuse(cosine, scores), k, head.result()), cosine, early)
-
-    def _early(self, ids: list[str], wanted: bool, scoring: bool = False) -> Reading | None:
-        """The read of the likeliest ``ids``: the final top k is almost always among them
-        (``benchmarks/overlap.py`` counts; on SQuAD's archive, real model, hybrid: 97% of
-        400 questions, 8.1 chunks read for 5), else the rest is read after."""
-        return self.store.read(ids, scoring) if wanted else None
+        cosine.update(self.store.cosines([i for i in hits if i not in cosine], vec))
+        return self._committed(fuse(cosine, scores), k, head.result()), cosine
 
     def _committed(self, order: list[str], k: int, head: float | None) -> list[str]:
         """The first k ids of committed versions, checked a few at a time: almost always

@@ -16,7 +16,6 @@ The collections are private: other modules call the verbs below.
 
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -49,23 +48,6 @@ class Passages(NamedTuple):
     chunks: list[ScoredChunk]
     sentences: Sentences
     documents: dict[str, Document]  # by source: the chunks' documents, for citing them
-
-
-class Reading(NamedTuple):
-    """The records of some chunks being read side by side (``Store.read``), started before
-    the final choice is known: ``Store.passages`` takes what it holds and reads the rest."""
-
-    ids: frozenset[str]
-    scoring: bool  # with the chunks' embeddings, to score them against a query vector
-    chunks: "Future[dict[str, _ChunkRecord]]"
-    sentences: "Future[dict[str, dict[str, Any]]]"
-    documents: "Future[list[Document]]"
-
-
-class _ChunkRecord(NamedTuple):
-    meta: dict[str, Any]
-    text: str
-    embedding: np.ndarray | None
 
 
 class Store:
@@ -261,16 +243,16 @@ class Store:
         """The stored chunks among ``ids``, in that order, scored by their known cosine, or,
         given the query vector, by their cosine to it (read in the same call: each Chroma
         call is a round trip to a server)."""
-        return _scored(ids, self._chunk_records(ids, isinstance(cosine, np.ndarray)), cosine)
-
-    def _chunk_records(self, ids: Sequence[str], scoring: bool) -> dict[str, _ChunkRecord]:
         if not ids:
-            return {}
+            return []
+        query = cosine if isinstance(cosine, np.ndarray) else None
         got = self._chunks.get(ids=list(ids), include=["metadatas", "documents"] + (
-            ["embeddings"] if scoring else []))
-        embeddings = got["embeddings"] if scoring else [None] * len(got["ids"])
-        return {i: _ChunkRecord(m, d, e) for i, m, d, e in
-                zip(got["ids"], got["metadatas"], got["documents"], embeddings)}
+            [] if query is None else ["embeddings"]))
+        scores = cosine if query is None else {
+            i: float(np.dot(e, query)) for i, e in zip(got["ids"], got["embeddings"])}
+        by_id = {i: records.scored(m, d, scores[i])
+                 for i, m, d in zip(got["ids"], got["metadatas"], got["documents"])}
+        return [by_id[i] for i in ids if i in by_id]
 
     def committed(self, ids: Sequence[str]) -> list[str]:
         """The chunk ids among ``ids``, in order, of committed document versions (see the
@@ -284,53 +266,15 @@ class Store:
             if source in metas and names_version(h, metas[source].hash)
         ]
 
-    def read(self, ids: Sequence[str], scoring: bool = False) -> Reading:
-        """Start reading the records of the chunks ``ids``, their sentence records and their
-        documents: three reads that need only the ids, side by side (``overlap``).
-        ``scoring``: with the chunks' embeddings (``chunks_by_id`` given a query vector)."""
-        ids = list(ids)
-        return Reading(frozenset(ids), scoring, soon(self._chunk_records, ids, scoring),
-                       soon(self._sentence_records, ids),
-                       soon(self.get_many, sources_of(ids)))
-
-    def passages(self, ids: Sequence[str], cosine: Mapping[str, float] | np.ndarray,
-                 early: Reading | None = None) -> Passages:
+    def passages(self, ids: Sequence[str],
+                 cosine: Mapping[str, float] | np.ndarray) -> Passages:
         """The chunks among ``ids`` (as ``chunks_by_id``), their sentence records and their
-        documents. ``early``: a read of likely ones started while the choice was settled
-        (``Retriever.choose``): what it holds is taken and the rest read now."""
-        scoring = isinstance(cosine, np.ndarray)
-        if early is not None and ((scoring and not early.scoring) or early.ids.isdisjoint(ids)):
-            early = None  # of no use: never waited for, so its failure fails nothing
-        rest = [i for i in ids if early is None or i not in early.ids]
-        rows: dict[str, _ChunkRecord] = {}
-        found: dict[str, dict[str, Any]] = {}
-        docs: list[Document] = []
-        if rest:
-            sentences = soon(self._sentence_records, rest)
-            documents = soon(self.get_many, sources_of(rest))
-            rows = self._chunk_records(rest, scoring)  # the asking thread's own share
-            found, docs = sentences.result(), documents.result()
-        if early is not None:
-            try:
-                got = early.chunks.result(), early.sentences.result(), early.documents.result()
-            except Exception:  # read its share again: a failure raised is one of the
-                # reads this question needs, never of a guess's extras
-                held = [i for i in ids if i in early.ids]
-                got = (self._chunk_records(held, scoring), self._sentence_records(held),
-                       self.get_many(sources_of(held)))
-            rows, found, docs = rows | got[0], found | got[1], docs + got[2]
-        chunks = _scored(ids, rows, cosine)
-        by_source = {d.meta.source: d for d in docs}
-        # A record read early may be of the version before the chosen chunks' (its commit
-        # landed between that read and the check): its title, date or first words would
-        # be the old ones, so it is read again (then it is the chosen version or newer).
-        stale = sorted({c.chunk.source for c in chunks if (d := by_source.get(c.chunk.source))
-                        is None or d.meta.hash != c.doc_hash})
-        if stale:
-            by_source.update((d.meta.source, d) for d in self.get_many(stale))
-        cited = {c.chunk.source for c in chunks}
-        return Passages(chunks, _sentences(chunks, found),
-                        {s: d for s, d in by_source.items() if s in cited})
+        documents: three reads that need only the ids, run side by side (``overlap``)."""
+        records = soon(self._sentence_records, ids)
+        documents = soon(self.get_many, sources_of(ids))
+        chunks = self.chunks_by_id(ids, cosine)
+        return Passages(chunks, _sentences(chunks, records.result()),
+                        {d.meta.source: d for d in documents.result()})
 
     def sentences(self, chunks: Sequence[ScoredChunk]) -> Sentences:
         """The stored vector of every sentence of the given chunks, and the chunks'
@@ -391,18 +335,6 @@ class Store:
         if self._chunks.count():
             self._chunks.query(query_embeddings=[vec.tolist()], n_results=1,
                                include=["distances"])
-
-
-def _scored(ids: Sequence[str], found: Mapping[str, _ChunkRecord],
-            cosine: Mapping[str, float] | np.ndarray) -> list[ScoredChunk]:
-    """The chunks among ``ids`` that ``found`` holds, in that order, scored by their known
-    cosine or by their embedding's to the query vector."""
-    def score(i: str, r: _ChunkRecord) -> float:
-        if isinstance(cosine, np.ndarray):  # read with its embedding (``scoring``)
-            return float(np.dot(np.asarray(r.embedding), cosine))
-        return cosine[i]
-
-    return [records.scored(r.meta, r.text, score(i, r)) for i in ids if (r := found.get(i))]
 
 
 def _sentences(chunks: Sequence[ScoredChunk], found: Mapping[str, dict[str, Any]]) -> Sentences:

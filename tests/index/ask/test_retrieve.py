@@ -124,11 +124,9 @@ def test_every_mode_scores_a_chunk_by_its_cosine(corpus_bot: Citebot) -> None:
     assert [sc.score for sc in dense] == sorted((sc.score for sc in dense), reverse=True)
 
 
-@pytest.mark.parametrize("read_early", [False, True])  # ``ask`` reads early
 @pytest.mark.parametrize("mode", ["dense", "lexical", "hybrid"])
 def test_a_question_reads_the_change_logs_head_once_after_its_search(
-    corpus_bot: Citebot, mode: RetrievalMode, read_early: bool,
-    monkeypatch: pytest.MonkeyPatch,
+    corpus_bot: Citebot, mode: RetrievalMode, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Once (each read is a round trip to a Chroma server), and after the search has
     returned: a write committed before the search has moved it, so the check syncs."""
@@ -150,18 +148,11 @@ def test_a_question_reads_the_change_logs_head_once_after_its_search(
     monkeypatch.setattr(store.changes, "latest", logged("head", store.changes.latest))
     monkeypatch.setattr(store, "nearest", logged("nearest", store.nearest))
     monkeypatch.setattr(index, "scores", logged("scores", index.scores))
-    monkeypatch.setattr(store, "read", logged("early read", store.read))
-    ids, cosine, early = corpus_bot.retriever.choose(question, vec, 5, mode,
-                                                     read_early=read_early)
+    ids, cosine = corpus_bot.retriever.choose(question, vec, 5, mode)
     assert events.count("head starts") == 1
-    searches = [e for e in events if e.endswith("returns") and e.split()[0] in
-                ("nearest", "scores")]
+    searches = [e for e in events if e.endswith("returns") and not e.startswith("head")]
     assert searches
     assert all(events.index(e) < events.index("head starts") for e in searches), events
-    # the early read starts once the search has returned (it reads what the search found)
-    assert (early is not None) == read_early == ("early read starts" in events)
-    if read_early:
-        assert all(events.index(e) < events.index("early read starts") for e in searches)
     assert len(ids) == 5
     got = corpus_bot.store.chunks_by_id(ids, cosine)
     assert [chunk_id(sc.chunk.source, sc.doc_hash, sc.chunk.index) for sc in got] == ids

@@ -3,7 +3,6 @@ mixed embeddings."""
 
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,7 @@ import numpy as np
 import pytest
 
 from citebot.index.service import Citebot
-from citebot.index.settings import RetrievalMode
-from citebot.index.store.chroma import Reading, Store
+from citebot.index.store.chroma import Store
 from citebot.index.store.layout import connect
 from citebot.index.store.pages import BATCH
 from citebot.settings import Settings
@@ -241,7 +239,7 @@ def test_passages_reads_the_chunks_their_sentences_and_their_documents(
 ) -> None:
     question = "How many Chinese citizens are fighting for Russia?"
     vec = corpus_bot.embedder.embed_queries([question])[0]
-    ids, cosine, _ = corpus_bot.retriever.choose(question, vec, 5, "hybrid")
+    ids, cosine = corpus_bot.retriever.choose(question, vec, 5, "hybrid")
     read = corpus_bot.store.passages(ids, cosine)
     chunks = corpus_bot.store.chunks_by_id(ids, cosine)
     assert read.chunks == chunks
@@ -253,101 +251,6 @@ def test_passages_reads_the_chunks_their_sentences_and_their_documents(
     for c in chunks:  # a citation's characters are its document's at its offsets
         doc = read.documents[c.chunk.source]
         assert doc.text[c.chunk.start : c.chunk.end] == c.chunk.text
-
-
-def _reads(store: Any, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The ids of each read of chunk records, sentence records or documents, as they come."""
-    seen: list[list[str]] = []
-    for name in ("_chunk_records", "_sentence_records", "get_many"):
-        real = getattr(store, name)
-
-        def spy(ids: Any, *rest: Any, _real: Any = real) -> Any:
-            seen.append(list(ids))
-            return _real(ids, *rest)
-        monkeypatch.setattr(store, name, spy)
-    return seen
-
-
-@pytest.mark.parametrize("mode", ["dense", "lexical", "hybrid"])
-def test_passages_take_what_the_early_read_holds_and_read_only_the_rest(
-    corpus_bot: Citebot, monkeypatch: pytest.MonkeyPatch, mode: RetrievalMode,
-) -> None:
-    question = "How many Chinese citizens are fighting for Russia?"
-    vec = corpus_bot.embedder.embed_queries([question])[0]
-    store = corpus_bot.store
-    choice = corpus_bot.retriever.choose(question, vec, 4, mode, read_early=True)
-    assert choice.early is not None and set(choice.ids) <= choice.early.ids
-    plain = corpus_bot.retriever.choose(question, vec, 4, mode)
-    assert plain.ids == choice.ids and plain.early is None  # the same choice without it
-    alone = store.passages(choice.ids, choice.cosine)
-    seen = _reads(store, monkeypatch)
-    held = store.passages(choice.ids, choice.cosine, choice.early)
-    assert seen == []  # all of it was in the early read
-    assert held.chunks == alone.chunks and held.sentences.entities == alone.sentences.entities
-    assert held.sentences.vectors.keys() == alone.sentences.vectors.keys()
-    assert held.documents == alone.documents
-    # an early read that missed some: only those are read, and the passages are the same
-    part = store.read(choice.ids[:2], scoring=mode == "lexical")
-    part.chunks.result(), part.sentences.result(), part.documents.result()
-    seen.clear()
-    mixed = store.passages(choice.ids, choice.cosine, part)
-    by_chunk = [ids for ids in seen if "@" in ids[0]]  # not the documents' read (sources)
-    assert by_chunk == [choice.ids[2:]] * 2, seen
-    assert mixed.chunks == alone.chunks and mixed.sentences.entities == alone.sentences.entities
-    assert mixed.documents == alone.documents
-    assert all(np.array_equal(v, alone.sentences.vectors[k])
-               for k, v in mixed.sentences.vectors.items())
-    assert mixed.sentences.vectors.keys() == alone.sentences.vectors.keys()
-    if mode == "lexical":  # scored by the query vector: an early read without embeddings
-        seen.clear()  # cannot score, so everything is read again
-        early = store.read(choice.ids, scoring=False)
-        early.chunks.result(), early.sentences.result(), early.documents.result()
-        seen.clear()
-        again = store.passages(choice.ids, vec, early)
-        assert again.chunks == alone.chunks
-        assert [ids for ids in seen if "@" in ids[0]] == [choice.ids] * 2, seen
-
-
-def _done(value: Any) -> "Future[Any]":
-    future: Future[Any] = Future()
-    if isinstance(value, Exception):
-        future.set_exception(value)
-    else:
-        future.set_result(value)
-    return future
-
-
-def test_an_early_document_of_the_version_before_is_read_again(corpus_bot: Citebot) -> None:
-    """A write's commit may land between the early read and the check that accepts its
-    chunks: the early document record is then the old one (title, date, first words)."""
-    question = "Who summoned the Chinese ambassador?"
-    vec = corpus_bot.embedder.embed_queries([question])[0]
-    store = corpus_bot.store
-    choice = corpus_bot.retriever.choose(question, vec, 4, "hybrid", read_early=True)
-    assert choice.early is not None
-    alone = store.passages(choice.ids, choice.cosine)
-    old = [d.model_copy(update={"meta": d.meta.model_copy(update={"hash": "0" * 64})})
-           for d in choice.early.documents.result()]
-    stale = choice.early._replace(documents=_done(old))
-    read = store.passages(choice.ids, choice.cosine, stale)
-    assert read.documents == alone.documents and read.chunks == alone.chunks
-    assert all(d.meta.hash != "0" * 64 for d in read.documents.values())
-
-
-def test_a_failed_early_read_fails_no_question(corpus_bot: Citebot) -> None:
-    question = "Who summoned the Chinese ambassador?"
-    vec = corpus_bot.embedder.embed_queries([question])[0]
-    store = corpus_bot.store
-    choice = corpus_bot.retriever.choose(question, vec, 4, "hybrid")
-    alone = store.passages(choice.ids, choice.cosine)
-    lost = ConnectionError("the Chroma server went away")
-    failed = Reading(frozenset(choice.ids), False, _done({}), _done(lost), _done([]))
-    read = store.passages(choice.ids, choice.cosine, failed)  # its share is read again
-    assert read.chunks == alone.chunks and read.documents == alone.documents
-    assert read.sentences.entities == alone.sentences.entities
-    unneeded = Reading(frozenset({"elsewhere.txt@0#0"}), False, _done(lost), _done(lost),
-                       _done(lost))
-    assert store.passages(choice.ids, choice.cosine, unneeded).chunks == alone.chunks
 
 
 def test_passages_of_no_ids_reads_nothing(corpus_bot: Citebot) -> None:
