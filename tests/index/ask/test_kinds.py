@@ -16,6 +16,7 @@ from citebot.index.text.entities import Entity
         ("How many Chinese citizens are fighting for Russia according to Zelensky?", "number"),
         ("How much did trade grow?", "amount"),
         ("What percentage of Russia's microelectronics came from China?", "percentage"),
+        ("What share of Russia's microelectronics came from China?", "percentage"),
         ("Who summoned the Chinese ambassador?", "who"),
         ("The Broncos defeated whom?", "who"),
         ("Which NFL team represented the AFC?", "who"),
