@@ -15,9 +15,16 @@ def quoted(text: str) -> str:
     """``text`` in quotation marks, unless it starts or ends with its own: wrapping
     “The North Koreans fought…” would print ““The North Koreans fought…””, and adding a
     mark to one end only would leave the other unbalanced."""
-    if text[:1] in _MARKS or text[-1:] in _MARKS:
+    if text[:1] in _MARKS or text[-1:] in _MARKS or _opens_a_quotation(text):
         return text
     return f"“{text}”"
+
+
+def _opens_a_quotation(text: str) -> bool:
+    """A sentence cut from inside a quotation ('He added, “Our military … army.'): a mark
+    added at its end would read as closing that quotation."""
+    return (text.count("“") != text.count("”") or text.count("«") != text.count("»")
+            or text.count('"') % 2 == 1)
 
 
 def require_index(bot: "Citebot") -> None:

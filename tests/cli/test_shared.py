@@ -27,6 +27,9 @@ from citebot.settings import Settings, get_settings
         ("«Jamais»", "«Jamais»"),
         ("‘Single’ marks", "‘Single’ marks"),
         ("He said ‘no’ twice.", "“He said ‘no’ twice.”"),  # marks inside do not count
+        # a quotation it opens but does not close: an added mark would seem to close it
+        ("He added, “Our military captured them.", "He added, “Our military captured them."),
+        ('He said "no" twice.', '“He said "no" twice.”'),
     ],
 )
 def test_quoted_adds_marks_only_where_the_text_has_none_at_its_ends(
