@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from citebot.index.errors import EmptyCorpus
+from citebot.index.verify.quotations import CLOSING, STRAIGHT, quotations
 
 if TYPE_CHECKING:
     from citebot.index.service import Citebot
@@ -22,9 +23,10 @@ def quoted(text: str) -> str:
 
 def _opens_a_quotation(text: str) -> bool:
     """A sentence cut from inside a quotation ('He added, “Our military … army.'): a mark
-    added at its end would read as closing that quotation."""
-    return (text.count("“") != text.count("”") or text.count("«") != text.count("»")
-            or text.count('"') % 2 == 1)
+    added at its end would read as closing that quotation. Read as quote verification
+    reads quotations: one left open runs to the text's end."""
+    spans = quotations(text)
+    return bool(spans) and spans[-1][1] == len(text) and text[-1] not in CLOSING + STRAIGHT
 
 
 def require_index(bot: "Citebot") -> None:

@@ -56,8 +56,7 @@ _KINDS: tuple[tuple[re.Pattern[str], Kind], ...] = tuple(
         # "how much" is money, a share or a measure; a bare count ("two") is not one
         (r"\bhow\s+much\b", "amount", frozenset({"MONEY", "PERCENT", "QUANTITY"}), None),
         (_WHAT + r"(?:percentage|percent|proportion|share|fraction)\b", "percentage",
-         frozenset({"PERCENT"}),
-         None),
+         frozenset({"PERCENT"}), None),
         (r"\bhow\s+old\b", "duration", _TIMES | frozenset({"QUANTITY", "CARDINAL"}), _NUMBER),
         (r"\bhow\s+long\b", "duration", _TIMES | frozenset({"QUANTITY", "CARDINAL"}), None),
         (r"\bhow\s+(?:far|tall|high|big|large|heavy|fast|wide|deep)\b", "measure",
