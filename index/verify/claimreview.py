@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from citebot.index.models import Verdict
+from citebot.index.verify.subjects import BODIES
 
 # the rating scale: how far the corpus bears the quote out
 RATINGS = {"verified": 5, "unattributed": 4, "misattributed": 3, "altered": 2, "not_found": 1}
@@ -20,12 +21,10 @@ EXPLANATIONS = {
 }
 
 
-# words that make a speaker a body, not a person ("Ukraine's Ministry of Foreign Affairs")
-_BODIES = frozenset(
-    "ministry office service agency government council department committee commission "
-    "embassy kremlin army forces military parliament administration bureau union party "
-    "organisation organization company corporation nato".split()
-)
+# words that make a speaker a body, not a person ("Ukraine's Ministry of Foreign Affairs"):
+# those speaker attribution knows (``subjects.BODIES``) and a few that name a whole body
+_BODIES = BODIES | frozenset(
+    "forces bureau union party organisation organization corporation nato".split())
 
 
 def _agent(name: str) -> dict[str, str]:
